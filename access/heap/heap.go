@@ -1,0 +1,525 @@
+package heap
+
+import (
+	"context"
+	"encoding/binary"
+	"sync"
+
+	"github.com/tuskdb/tusk/access/tuple"
+	"github.com/tuskdb/tusk/bufmgr"
+	"github.com/tuskdb/tusk/internal/base"
+	"github.com/tuskdb/tusk/internal/pgerr"
+	"github.com/tuskdb/tusk/mvcc"
+	"github.com/tuskdb/tusk/wal"
+)
+
+// HeaderSize is the size of the tuple header.
+const HeaderSize = 24
+
+// MaxTupleSize is the largest tuple (header and payload) one page holds:
+// the page minus its header and one line pointer (PostgreSQL's
+// MaxHeapTupleSize; Tusk has no TOAST yet).
+const MaxTupleSize = base.BlockSize - 24 - 4
+
+// WAL record kinds (Info of RmgrHeap records).
+const (
+	infoInsert    uint8 = 0x00 // block data: offset u16, tuple bytes
+	infoSetHeader uint8 = 0x10 // block data: offset u16, xmax u32, cmax u32, infomask u16, ctid 6 bytes
+)
+
+// Log is what the heap needs of the write-ahead log (*wal.Log).
+type Log interface {
+	Insert(rec *wal.Record) (wal.LSN, error)
+}
+
+// Heap performs heap operations on relations through one buffer pool.
+type Heap struct {
+	pool *bufmgr.Pool
+	log  Log
+	mgr  *mvcc.Manager
+
+	mu     sync.Mutex
+	target map[base.RelFileNode]base.BlockNumber // last page an insert used (a poor man's FSM)
+}
+
+// New returns a Heap.
+func New(pool *bufmgr.Pool, log Log, mgr *mvcc.Manager) *Heap {
+	return &Heap{pool: pool, log: log, mgr: mgr, target: map[base.RelFileNode]base.BlockNumber{}}
+}
+
+// Create makes the file of a new heap relation (WAL-logged).
+func (h *Heap) Create(node base.RelFileNode) error {
+	return h.pool.LogCreate(node)
+}
+
+// Forget drops the insertion target of a relation being dropped or truncated.
+func (h *Heap) Forget(node base.RelFileNode) {
+	h.mu.Lock()
+	delete(h.target, node)
+	h.mu.Unlock()
+}
+
+// Tuple is a tuple read from a page: its header and a copy of its payload.
+type Tuple struct {
+	Header  mvcc.TupleHeader
+	Payload []byte
+}
+
+// encodeHeader writes a header into b[:HeaderSize].
+func encodeHeader(b []byte, h *mvcc.TupleHeader) {
+	binary.LittleEndian.PutUint32(b[0:], uint32(h.Xmin))
+	binary.LittleEndian.PutUint32(b[4:], uint32(h.Xmax))
+	binary.LittleEndian.PutUint32(b[8:], uint32(h.Cmin))
+	binary.LittleEndian.PutUint32(b[12:], uint32(h.Cmax))
+	binary.LittleEndian.PutUint32(b[16:], uint32(h.Ctid.Block))
+	binary.LittleEndian.PutUint16(b[20:], uint16(h.Ctid.Offset))
+	binary.LittleEndian.PutUint16(b[22:], h.Infomask)
+}
+
+// decodeHeader reads a header; item must be at least HeaderSize long.
+func decodeHeader(item []byte, self base.ItemPointer) (mvcc.TupleHeader, error) {
+	if len(item) < HeaderSize {
+		return mvcc.TupleHeader{}, pgerr.New(pgerr.DataCorrupted, "heap tuple at %s is too short (%d bytes)", self, len(item))
+	}
+	return mvcc.TupleHeader{
+		Xmin:     base.XID(binary.LittleEndian.Uint32(item[0:])),
+		Xmax:     base.XID(binary.LittleEndian.Uint32(item[4:])),
+		Cmin:     base.CommandID(binary.LittleEndian.Uint32(item[8:])),
+		Cmax:     base.CommandID(binary.LittleEndian.Uint32(item[12:])),
+		Ctid:     base.ItemPointer{Block: base.BlockNumber(binary.LittleEndian.Uint32(item[16:])), Offset: base.OffsetNumber(binary.LittleEndian.Uint16(item[20:]))},
+		Infomask: binary.LittleEndian.Uint16(item[22:]),
+		Self:     self,
+	}, nil
+}
+
+// Insert adds a tuple with the given payload as a version created by x and
+// returns its ctid (mirrors heap_insert). H1.
+func (h *Heap) Insert(node base.RelFileNode, x *mvcc.Xact, payload []byte) (base.ItemPointer, error) {
+	xid, err := x.AssignXID()
+	if err != nil {
+		return base.ItemPointer{}, err
+	}
+	size := HeaderSize + len(payload)
+	if size > MaxTupleSize {
+		return base.ItemPointer{}, pgerr.New(pgerr.ProgramLimitExceeded, "row is too big: size %d, maximum size %d", size, MaxTupleSize)
+	}
+	tup := make([]byte, size)
+	hdr := mvcc.TupleHeader{Xmin: xid, Cmin: x.CID(), Infomask: mvcc.HeapXmaxInvalid}
+	encodeHeader(tup, &hdr)
+	copy(tup[HeaderSize:], payload)
+	return h.place(node, xid, tup)
+}
+
+// place puts tuple bytes on a page with room, logging the insert.
+func (h *Heap) place(node base.RelFileNode, xid base.XID, tup []byte) (base.ItemPointer, error) {
+	buf, fresh, err := h.pageWithRoom(node, len(tup))
+	if err != nil {
+		return base.ItemPointer{}, err
+	}
+	defer h.pool.Release(buf)
+	defer buf.Unlock()
+	page := buf.Page()
+	tag := buf.Tag()
+	prevLSN := page.LSN()
+	off, err := page.AddItem(tup, base.InvalidOffset)
+	if err != nil {
+		return base.ItemPointer{}, err
+	}
+	tid := base.ItemPointer{Block: tag.Block, Offset: off}
+	item := page.Item(off)
+	binary.LittleEndian.PutUint32(item[16:], uint32(tid.Block))
+	binary.LittleEndian.PutUint16(item[20:], uint16(tid.Offset))
+	buf.MarkDirty()
+	data := make([]byte, 2+len(item))
+	binary.LittleEndian.PutUint16(data, uint16(off))
+	copy(data[2:], item)
+	rec := &wal.Record{XID: xid, Rmgr: wal.RmgrHeap, Info: infoInsert, Blocks: []wal.BlockRef{{
+		Tag: tag, PageLSN: prevLSN, Page: page, WillInit: fresh && off == 1, Data: data,
+	}}}
+	lsn, err := h.log.Insert(rec)
+	if err != nil {
+		return base.ItemPointer{}, err
+	}
+	page.SetLSN(lsn)
+	return tid, nil
+}
+
+// pageWithRoom returns a pinned, exclusively locked page with room for n
+// bytes and a line pointer; fresh is true when the page was just added.
+func (h *Heap) pageWithRoom(node base.RelFileNode, n int) (*bufmgr.Buffer, bool, error) {
+	h.mu.Lock()
+	blk, ok := h.target[node]
+	h.mu.Unlock()
+	if !ok {
+		nb, err := h.pool.Smgr().NBlocks(node, base.MainFork)
+		if err != nil {
+			return nil, false, err
+		}
+		if nb > 0 {
+			blk, ok = nb-1, true
+		}
+	}
+	if ok {
+		buf, err := h.pool.ReadBuffer(base.BufferTag{Node: node, Fork: base.MainFork, Block: blk})
+		if err != nil {
+			return nil, false, err
+		}
+		buf.Lock()
+		p := buf.Page()
+		if p.IsNew() {
+			bufmgr.InitPage(p, 0)
+		}
+		if p.FreeSpace() >= n {
+			return buf, false, nil
+		}
+		buf.Unlock()
+		h.pool.Release(buf)
+	}
+	buf, err := h.pool.NewPage(node, base.MainFork)
+	if err != nil {
+		return nil, false, err
+	}
+	buf.Lock()
+	bufmgr.InitPage(buf.Page(), 0)
+	h.mu.Lock()
+	h.target[node] = buf.Tag().Block
+	h.mu.Unlock()
+	return buf, true, nil
+}
+
+// Result tells the caller of Delete or Update what happened
+// (PostgreSQL's TM_Result).
+type Result = mvcc.TMResult
+
+// Delete marks the tuple at tid deleted by x (mirrors heap_delete). It
+// waits for a running transaction that holds the tuple (H3). On
+// mvcc.TMUpdated or mvcc.TMDeleted the tuple was changed by a committed
+// transaction after the caller's snapshot; newer holds its ctid link.
+func (h *Heap) Delete(ctx context.Context, node base.RelFileNode, x *mvcc.Xact, tid base.ItemPointer) (res Result, newer base.ItemPointer, err error) {
+	xid, err := x.AssignXID()
+	if err != nil {
+		return 0, base.ItemPointer{}, err
+	}
+	return h.lockTuple(ctx, node, x, xid, tid, false)
+}
+
+// lockTuple sets xmax on the tuple at tid once it is updatable, waiting on
+// concurrent holders. forUpdate marks the version as updated (HEAP_UPDATED
+// goes on the new version in PostgreSQL; Tusk marks the old one's xmax with
+// HeapKeysUpdated? no: the ctid link tells updated from deleted).
+func (h *Heap) lockTuple(ctx context.Context, node base.RelFileNode, x *mvcc.Xact, xid base.XID, tid base.ItemPointer, forUpdate bool) (Result, base.ItemPointer, error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return 0, base.ItemPointer{}, pgerr.Wrap(pgerr.QueryCanceled, err, "canceling statement due to user request")
+		}
+		buf, err := h.pool.ReadBuffer(base.BufferTag{Node: node, Fork: base.MainFork, Block: tid.Block})
+		if err != nil {
+			return 0, base.ItemPointer{}, err
+		}
+		buf.Lock()
+		page := buf.Page()
+		item, err := itemAt(page, tid)
+		if err != nil {
+			buf.Unlock()
+			h.pool.Release(buf)
+			return 0, base.ItemPointer{}, err
+		}
+		hdr, err := decodeHeader(item, tid)
+		if err != nil {
+			buf.Unlock()
+			h.pool.Release(buf)
+			return 0, base.ItemPointer{}, err
+		}
+		res, hints, err := x.CheckUpdate(&hdr, x.CID())
+		if err != nil {
+			buf.Unlock()
+			h.pool.Release(buf)
+			return 0, base.ItemPointer{}, err
+		}
+		switch res {
+		case mvcc.TMOk:
+			hdr.Infomask |= hints
+			hdr.Xmax = xid
+			hdr.Cmax = x.CID()
+			hdr.Infomask &^= mvcc.HeapXmaxInvalid | mvcc.HeapXmaxCommitted | mvcc.HeapXmaxLockOnly
+			err := h.setHeader(buf, tid, &hdr, xid)
+			buf.Unlock()
+			h.pool.Release(buf)
+			return mvcc.TMOk, tid, err
+		case mvcc.TMBeingModified:
+			holder := hdr.Xmax
+			buf.Unlock()
+			h.pool.Release(buf)
+			if err := h.mgr.Wait(ctx, holder); err != nil {
+				return 0, base.ItemPointer{}, err
+			}
+			continue
+		default:
+			buf.Unlock()
+			h.pool.Release(buf)
+			return res, hdr.Ctid, nil
+		}
+	}
+}
+
+// setHeader rewrites the mutable header fields of an item and logs it. The
+// buffer is locked exclusively by the caller (H1).
+func (h *Heap) setHeader(buf *bufmgr.Buffer, tid base.ItemPointer, hdr *mvcc.TupleHeader, xid base.XID) error {
+	page := buf.Page()
+	item := page.Item(tid.Offset)
+	prevLSN := page.LSN()
+	encodeHeader(item, hdr)
+	buf.MarkDirty()
+	data := make([]byte, 2+4+4+2+6)
+	binary.LittleEndian.PutUint16(data[0:], uint16(tid.Offset))
+	binary.LittleEndian.PutUint32(data[2:], uint32(hdr.Xmax))
+	binary.LittleEndian.PutUint32(data[6:], uint32(hdr.Cmax))
+	binary.LittleEndian.PutUint16(data[10:], hdr.Infomask)
+	binary.LittleEndian.PutUint32(data[12:], uint32(hdr.Ctid.Block))
+	binary.LittleEndian.PutUint16(data[16:], uint16(hdr.Ctid.Offset))
+	rec := &wal.Record{XID: xid, Rmgr: wal.RmgrHeap, Info: infoSetHeader, Blocks: []wal.BlockRef{{
+		Tag: buf.Tag(), PageLSN: prevLSN, Page: page, Data: data,
+	}}}
+	lsn, err := h.log.Insert(rec)
+	if err != nil {
+		return err
+	}
+	page.SetLSN(lsn)
+	return nil
+}
+
+// Update replaces the tuple at tid with a new version holding payload
+// (mirrors heap_update; H2, H4). On TMOk, newTid is the new version.
+func (h *Heap) Update(ctx context.Context, node base.RelFileNode, x *mvcc.Xact, tid base.ItemPointer, payload []byte) (res Result, newTid base.ItemPointer, err error) {
+	xid, err := x.AssignXID()
+	if err != nil {
+		return 0, base.ItemPointer{}, err
+	}
+	size := HeaderSize + len(payload)
+	if size > MaxTupleSize {
+		return 0, base.ItemPointer{}, pgerr.New(pgerr.ProgramLimitExceeded, "row is too big: size %d, maximum size %d", size, MaxTupleSize)
+	}
+	res, link, err := h.lockTuple(ctx, node, x, xid, tid, true)
+	if err != nil || res != mvcc.TMOk {
+		return res, link, err
+	}
+	tup := make([]byte, size)
+	hdr := mvcc.TupleHeader{Xmin: xid, Cmin: x.CID(), Infomask: mvcc.HeapXmaxInvalid | mvcc.HeapUpdated}
+	encodeHeader(tup, &hdr)
+	copy(tup[HeaderSize:], payload)
+	newTid, err = h.place(node, xid, tup)
+	if err != nil {
+		return 0, base.ItemPointer{}, err
+	}
+	// Link the old version to the new one.
+	buf, err := h.pool.ReadBuffer(base.BufferTag{Node: node, Fork: base.MainFork, Block: tid.Block})
+	if err != nil {
+		return 0, base.ItemPointer{}, err
+	}
+	defer h.pool.Release(buf)
+	buf.Lock()
+	defer buf.Unlock()
+	item, err := itemAt(buf.Page(), tid)
+	if err != nil {
+		return 0, base.ItemPointer{}, err
+	}
+	old, err := decodeHeader(item, tid)
+	if err != nil {
+		return 0, base.ItemPointer{}, err
+	}
+	old.Ctid = newTid
+	return mvcc.TMOk, newTid, h.setHeader(buf, tid, &old, xid)
+}
+
+// itemAt returns the bytes of a normal item, or a corruption error.
+func itemAt(page bufmgr.Page, tid base.ItemPointer) ([]byte, error) {
+	if tid.Offset == base.InvalidOffset || tid.Offset > page.MaxOffset() {
+		return nil, pgerr.New(pgerr.DataCorrupted, "heap item %s does not exist", tid)
+	}
+	_, _, flags := page.ItemID(tid.Offset)
+	if flags != bufmgr.LPNormal {
+		return nil, pgerr.New(pgerr.DataCorrupted, "heap item %s is not a normal item", tid)
+	}
+	item := page.Item(tid.Offset)
+	if len(item) < HeaderSize {
+		return nil, pgerr.New(pgerr.DataCorrupted, "heap tuple at %s is too short", tid)
+	}
+	return item, nil
+}
+
+// Fetch returns the tuple at tid if snap sees it (mirrors heap_fetch).
+func (h *Heap) Fetch(node base.RelFileNode, snap *mvcc.Snapshot, tid base.ItemPointer) (*Tuple, bool, error) {
+	buf, err := h.pool.ReadBuffer(base.BufferTag{Node: node, Fork: base.MainFork, Block: tid.Block})
+	if err != nil {
+		return nil, false, err
+	}
+	defer h.pool.Release(buf)
+	buf.RLock()
+	item, err := itemAt(buf.Page(), tid)
+	if err != nil {
+		buf.RUnlock()
+		return nil, false, err
+	}
+	hdr, err := decodeHeader(item, tid)
+	if err != nil {
+		buf.RUnlock()
+		return nil, false, err
+	}
+	vis, hints, err := h.mgr.CheckMVCC(&hdr, snap)
+	if err != nil {
+		buf.RUnlock()
+		return nil, false, err
+	}
+	var t *Tuple
+	if vis {
+		t = &Tuple{Header: hdr, Payload: append([]byte(nil), item[HeaderSize:]...)}
+	}
+	buf.RUnlock()
+	if hints != 0 {
+		h.setHints(buf, []hint{{tid.Offset, hints}})
+	}
+	return t, vis, nil
+}
+
+type hint struct {
+	off  base.OffsetNumber
+	bits uint16
+}
+
+// setHints ORs hint bits into tuple headers (H1's exception).
+func (h *Heap) setHints(buf *bufmgr.Buffer, hs []hint) {
+	buf.Lock()
+	page := buf.Page()
+	for _, ht := range hs {
+		if ht.off > page.MaxOffset() {
+			continue
+		}
+		item := page.Item(ht.off)
+		if len(item) < HeaderSize {
+			continue
+		}
+		im := binary.LittleEndian.Uint16(item[22:])
+		binary.LittleEndian.PutUint16(item[22:], im|ht.bits)
+	}
+	// A failure to log the hint's page image only loses the hints: the
+	// page stays clean and the bits are recomputed next time.
+	_ = buf.MarkDirtyHint()
+	buf.Unlock()
+}
+
+// Scan is a sequential scan of one heap relation under a snapshot
+// (mirrors heapgettup_pagemode).
+type Scan struct {
+	h      *Heap
+	node   base.RelFileNode
+	snap   *mvcc.Snapshot
+	nblk   base.BlockNumber
+	blk    base.BlockNumber
+	batch  []Tuple
+	pos    int
+	err    error
+	Pages  int // pages read
+	Tuples int // tuples returned
+}
+
+// NewScan starts a sequential scan (H6).
+func (h *Heap) NewScan(node base.RelFileNode, snap *mvcc.Snapshot) (*Scan, error) {
+	nb, err := h.pool.Smgr().NBlocks(node, base.MainFork)
+	if err != nil {
+		return nil, err
+	}
+	return &Scan{h: h, node: node, snap: snap, nblk: nb}, nil
+}
+
+// Next returns the next visible tuple, or nil at the end or on error (see Err).
+// The returned tuple stays valid until the scan is dropped.
+func (s *Scan) Next() *Tuple {
+	for s.pos >= len(s.batch) {
+		if s.err != nil || s.blk >= s.nblk {
+			return nil
+		}
+		s.batch, s.err = s.h.readPage(s.node, s.snap, s.blk, s.batch[:0])
+		s.pos = 0
+		s.blk++
+		s.Pages++
+		if s.err != nil {
+			return nil
+		}
+	}
+	t := &s.batch[s.pos]
+	s.pos++
+	s.Tuples++
+	return t
+}
+
+// Err returns the error that ended the scan, if any.
+func (s *Scan) Err() error { return s.err }
+
+// readPage appends the visible tuples of one page to out.
+func (h *Heap) readPage(node base.RelFileNode, snap *mvcc.Snapshot, blk base.BlockNumber, out []Tuple) ([]Tuple, error) {
+	buf, err := h.pool.ReadBuffer(base.BufferTag{Node: node, Fork: base.MainFork, Block: blk})
+	if err != nil {
+		return out, err
+	}
+	defer h.pool.Release(buf)
+	buf.RLock()
+	page := buf.Page()
+	var hints []hint
+	if !page.IsNew() {
+		n := page.MaxOffset()
+		for off := base.OffsetNumber(1); off <= n; off++ {
+			_, _, flags := page.ItemID(off)
+			if flags != bufmgr.LPNormal {
+				continue
+			}
+			tid := base.ItemPointer{Block: blk, Offset: off}
+			item := page.Item(off)
+			hdr, err := decodeHeader(item, tid)
+			if err != nil {
+				buf.RUnlock()
+				return out, err
+			}
+			vis, hb, err := h.mgr.CheckMVCC(&hdr, snap)
+			if err != nil {
+				buf.RUnlock()
+				return out, err
+			}
+			if hb != 0 {
+				hints = append(hints, hint{off, hb})
+			}
+			if vis {
+				out = append(out, Tuple{Header: hdr, Payload: append([]byte(nil), item[HeaderSize:]...)})
+			}
+		}
+	}
+	buf.RUnlock()
+	if len(hints) > 0 {
+		h.setHints(buf, hints)
+	}
+	return out, nil
+}
+
+// Deform decodes a tuple's payload into natts attribute values.
+func (t *Tuple) Deform(natts int) ([][]byte, error) { return tuple.Deform(t.Payload, natts) }
+
+// FetchLatest returns the tuple at tid whatever its visibility: the caller
+// follows an update chain after a concurrent update (EvalPlanQual's
+// heap_fetch with SnapshotAny). It is nil if the item is gone.
+func (h *Heap) FetchLatest(node base.RelFileNode, tid base.ItemPointer) (*Tuple, error) {
+	buf, err := h.pool.ReadBuffer(base.BufferTag{Node: node, Fork: base.MainFork, Block: tid.Block})
+	if err != nil {
+		return nil, err
+	}
+	defer h.pool.Release(buf)
+	buf.RLock()
+	defer buf.RUnlock()
+	item, err := itemAt(buf.Page(), tid)
+	if err != nil {
+		return nil, err
+	}
+	hdr, err := decodeHeader(item, tid)
+	if err != nil {
+		return nil, err
+	}
+	return &Tuple{Header: hdr, Payload: append([]byte(nil), item[HeaderSize:]...)}, nil
+}
