@@ -1,0 +1,486 @@
+package catalog
+
+import (
+	"context"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/tuskdb/tusk/access/heap"
+	"github.com/tuskdb/tusk/access/tuple"
+	"github.com/tuskdb/tusk/internal/base"
+	"github.com/tuskdb/tusk/internal/pgerr"
+	"github.com/tuskdb/tusk/mvcc"
+	"github.com/tuskdb/tusk/sql/types"
+)
+
+// Relation describes a relation: its pg_class row and its columns.
+type Relation struct {
+	OID       base.OID
+	Name      string
+	Namespace base.OID
+	Kind      byte
+	Node      base.RelFileNode
+	Attrs     []Attribute // by attnum, 1-based: Attrs[i].Num == i+1; dropped ones have Dropped set
+	tid       base.ItemPointer
+}
+
+// Attribute describes a column (a pg_attribute row).
+type Attribute struct {
+	Name       string
+	Num        int16
+	Type       base.OID
+	Typmod     int32
+	NotNull    bool
+	HasDefault bool
+	Dropped    bool
+	tid        base.ItemPointer
+}
+
+// Column is what CreateRelation needs to know of a new column.
+type Column struct {
+	Name    string
+	Type    base.OID
+	Typmod  int32
+	NotNull bool
+}
+
+// Catalog reads and writes the system catalog.
+type Catalog struct {
+	heap *heap.Heap
+	mgr  *mvcc.Manager
+
+	nextOID atomic.Uint32
+
+	mu      sync.Mutex
+	cache   map[relKey]*Relation
+	changed map[*mvcc.Xact]*xactChanges
+}
+
+type relKey struct {
+	ns   base.OID
+	name string
+}
+
+// xactChanges are a transaction's catalog side effects (C3, C5).
+type xactChanges struct {
+	created []base.RelFileNode // remove on abort
+	dropped []base.RelFileNode // remove on commit
+}
+
+// New returns a catalog over the given heap.
+func New(h *heap.Heap, mgr *mvcc.Manager) *Catalog {
+	c := &Catalog{heap: h, mgr: mgr, cache: map[relKey]*Relation{}, changed: map[*mvcc.Xact]*xactChanges{}}
+	c.nextOID.Store(uint32(FirstNormalObjectID))
+	return c
+}
+
+// NextOID returns the next OID to assign (for checkpoint records).
+func (c *Catalog) NextOID() base.OID { return base.OID(c.nextOID.Load()) }
+
+// SetNextOID moves the OID counter forward to at least n (C4).
+func (c *Catalog) SetNextOID(n base.OID) {
+	for {
+		cur := c.nextOID.Load()
+		if uint32(n) <= cur || c.nextOID.CompareAndSwap(cur, uint32(n)) {
+			return
+		}
+	}
+}
+
+// NewOID assigns an OID (GetNewObjectId).
+func (c *Catalog) NewOID() base.OID {
+	for {
+		o := c.nextOID.Add(1) - 1
+		if base.OID(o) >= FirstNormalObjectID {
+			return base.OID(o)
+		}
+		c.nextOID.CompareAndSwap(o+1, uint32(FirstNormalObjectID)) // wrapped: restart above system OIDs
+	}
+}
+
+func (c *Catalog) changes(x *mvcc.Xact) *xactChanges {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := c.changed[x]
+	if ch == nil {
+		ch = &xactChanges{}
+		c.changed[x] = ch
+	}
+	return ch
+}
+
+// XactDone must be called when a transaction ends; it invalidates the cache
+// after a committed catalog change (C3) and returns the relation files to
+// remove now (C5). The caller removes them.
+func (c *Catalog) XactDone(x *mvcc.Xact, committed bool) []base.RelFileNode {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch, ok := c.changed[x]
+	if !ok {
+		return nil
+	}
+	delete(c.changed, x)
+	if committed {
+		c.cache = map[relKey]*Relation{}
+		return ch.dropped
+	}
+	return ch.created
+}
+
+// Invalidate empties the relation cache.
+func (c *Catalog) Invalidate() {
+	c.mu.Lock()
+	c.cache = map[relKey]*Relation{}
+	c.mu.Unlock()
+}
+
+func (c *Catalog) hasChanges(x *mvcc.Xact) bool {
+	if x == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.changed[x]
+	return ok
+}
+
+// scan calls fn with the decoded rows of a catalog table visible to snap.
+func (c *Catalog) scan(t *sysTable, snap *mvcc.Snapshot, fn func(row []types.Datum, tid base.ItemPointer) (bool, error)) error {
+	s, err := c.heap.NewScan(base.RelFileNode{Rel: t.oid}, snap)
+	if err != nil {
+		return err
+	}
+	raw := make([][]byte, len(t.cols))
+	row := make([]types.Datum, len(t.cols))
+	for tup := s.Next(); tup != nil; tup = s.Next() {
+		if err := tuple.DeformInto(tup.Payload, raw); err != nil {
+			return err
+		}
+		for i, cl := range t.cols {
+			row[i] = nil
+			if raw[i] == nil {
+				continue
+			}
+			ty, _ := types.ByOID(cl.typ)
+			d, err := types.Decode(ty, raw[i])
+			if err != nil {
+				return err
+			}
+			row[i] = d
+		}
+		more, err := fn(row, tup.Header.Self)
+		if err != nil || !more {
+			return err
+		}
+	}
+	return s.Err()
+}
+
+// insert adds a row to a catalog table in transaction x.
+func (c *Catalog) insert(x *mvcc.Xact, t *sysTable, row []types.Datum) error {
+	raw := make([][]byte, len(t.cols))
+	for i, cl := range t.cols {
+		if row[i] == nil {
+			if cl.notNull {
+				return pgerr.New(pgerr.InternalError, "catalog %s.%s must not be null", t.name, cl.name)
+			}
+			continue
+		}
+		ty, _ := types.ByOID(cl.typ)
+		raw[i] = types.Encode(ty, row[i])
+	}
+	_, err := c.heap.Insert(base.RelFileNode{Rel: t.oid}, x, tuple.Form(raw))
+	return err
+}
+
+func (c *Catalog) delete(ctx context.Context, x *mvcc.Xact, t *sysTable, tid base.ItemPointer) error {
+	res, _, err := c.heap.Delete(ctx, base.RelFileNode{Rel: t.oid}, x, tid)
+	if err != nil {
+		return err
+	}
+	if res != mvcc.TMOk && res != mvcc.TMSelfModified {
+		return pgerr.New(pgerr.SerializationFailure, "could not serialize access due to concurrent update")
+	}
+	return nil
+}
+
+func i64(d types.Datum) int64 {
+	v, _ := d.(int64)
+	return v
+}
+
+func str(d types.Datum) string {
+	v, _ := d.(string)
+	return v
+}
+
+func boolean(d types.Datum) bool {
+	v, _ := d.(bool)
+	return v
+}
+
+// LookupNamespace returns the OID of a schema, or false.
+func (c *Catalog) LookupNamespace(snap *mvcc.Snapshot, name string) (base.OID, bool, error) {
+	var oid base.OID
+	found := false
+	err := c.scan(&pgNamespace, snap, func(row []types.Datum, _ base.ItemPointer) (bool, error) {
+		if str(row[nspName]) == name {
+			oid, found = base.OID(i64(row[nspOID])), true
+			return false, nil
+		}
+		return true, nil
+	})
+	return oid, found, err
+}
+
+// LookupRelation finds a relation by schema and name; nil if there is none.
+// x is the calling transaction (may be nil): when it changed the catalog
+// the cache is bypassed (C3).
+func (c *Catalog) LookupRelation(x *mvcc.Xact, snap *mvcc.Snapshot, ns base.OID, name string) (*Relation, error) {
+	key := relKey{ns, name}
+	useCache := !c.hasChanges(x)
+	if useCache {
+		c.mu.Lock()
+		r, ok := c.cache[key]
+		c.mu.Unlock()
+		if ok {
+			return r, nil
+		}
+	}
+	var rel *Relation
+	err := c.scan(&pgClass, snap, func(row []types.Datum, tid base.ItemPointer) (bool, error) {
+		if base.OID(i64(row[relNamespace])) == ns && str(row[relName]) == name {
+			rel = relFromRow(row, tid)
+			return false, nil
+		}
+		return true, nil
+	})
+	if err != nil || rel == nil {
+		return nil, err
+	}
+	if err := c.loadAttrs(snap, rel); err != nil {
+		return nil, err
+	}
+	if useCache {
+		c.mu.Lock()
+		c.cache[key] = rel
+		c.mu.Unlock()
+	}
+	return rel, nil
+}
+
+// RelationByOID finds a relation by OID; nil if there is none.
+func (c *Catalog) RelationByOID(snap *mvcc.Snapshot, oid base.OID) (*Relation, error) {
+	var rel *Relation
+	err := c.scan(&pgClass, snap, func(row []types.Datum, tid base.ItemPointer) (bool, error) {
+		if base.OID(i64(row[relOID])) == oid {
+			rel = relFromRow(row, tid)
+			return false, nil
+		}
+		return true, nil
+	})
+	if err != nil || rel == nil {
+		return nil, err
+	}
+	return rel, c.loadAttrs(snap, rel)
+}
+
+func relFromRow(row []types.Datum, tid base.ItemPointer) *Relation {
+	return &Relation{
+		OID:       base.OID(i64(row[relOID])),
+		Name:      str(row[relName]),
+		Namespace: base.OID(i64(row[relNamespace])),
+		Kind:      str(row[relKind])[0],
+		Node:      base.RelFileNode{Rel: base.OID(i64(row[relFilenode]))},
+		tid:       tid,
+	}
+}
+
+func (c *Catalog) loadAttrs(snap *mvcc.Snapshot, rel *Relation) error {
+	var attrs []Attribute
+	err := c.scan(&pgAttribute, snap, func(row []types.Datum, tid base.ItemPointer) (bool, error) {
+		if base.OID(i64(row[attRelID])) != rel.OID || i64(row[attNum]) <= 0 {
+			return true, nil
+		}
+		attrs = append(attrs, Attribute{
+			Name:       str(row[attName]),
+			Num:        int16(i64(row[attNum])),
+			Type:       base.OID(i64(row[attTypID])),
+			Typmod:     int32(i64(row[attTypMod])),
+			NotNull:    boolean(row[attNotNull]),
+			HasDefault: boolean(row[attHasDef]),
+			Dropped:    boolean(row[attIsDropped]),
+			tid:        tid,
+		})
+		return true, nil
+	})
+	if err != nil {
+		return err
+	}
+	sort.Slice(attrs, func(i, j int) bool { return attrs[i].Num < attrs[j].Num })
+	for i := range attrs {
+		if int(attrs[i].Num) != i+1 {
+			return pgerr.New(pgerr.DataCorrupted, "catalog is corrupt: relation %q lacks attribute %d", rel.Name, i+1)
+		}
+	}
+	rel.Attrs = attrs
+	return nil
+}
+
+// CreateRelation creates a table (kind 'r') in schema ns: its file and its
+// catalog rows, in transaction x (C2, C5). It fails with 42P07 when the
+// name is taken. snap must see x's earlier commands.
+func (c *Catalog) CreateRelation(x *mvcc.Xact, snap *mvcc.Snapshot, ns base.OID, name string, kind byte, cols []Column) (*Relation, error) {
+	if existing, err := c.LookupRelation(x, snap, ns, name); err != nil {
+		return nil, err
+	} else if existing != nil {
+		return nil, pgerr.New(pgerr.DuplicateTable, "relation %q already exists", name)
+	}
+	if len(cols) > 1600 {
+		return nil, pgerr.New(pgerr.TooManyColumns, "tables can have at most 1600 columns")
+	}
+	seen := map[string]bool{}
+	for _, cl := range cols {
+		if seen[cl.Name] {
+			return nil, pgerr.New(pgerr.DuplicateColumn, "column %q specified more than once", cl.Name)
+		}
+		seen[cl.Name] = true
+	}
+	oid := c.NewOID()
+	rel := &Relation{OID: oid, Name: name, Namespace: ns, Kind: kind, Node: base.RelFileNode{Rel: oid}}
+	ch := c.changes(x)
+	if kind == KindTable || kind == KindIndex || kind == KindSequence {
+		if err := c.heap.Create(rel.Node); err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		ch.created = append(ch.created, rel.Node)
+		c.mu.Unlock()
+	} else {
+		rel.Node = base.RelFileNode{}
+	}
+	if err := c.insert(x, &pgClass, classRow(rel, len(cols))); err != nil {
+		return nil, err
+	}
+	for i, cl := range cols {
+		a := Attribute{Name: cl.Name, Num: int16(i + 1), Type: cl.Type, Typmod: cl.Typmod, NotNull: cl.NotNull}
+		if err := c.insert(x, &pgAttribute, attrRow(oid, &a)); err != nil {
+			return nil, err
+		}
+		rel.Attrs = append(rel.Attrs, a)
+	}
+	return rel, nil
+}
+
+// DropRelation removes a relation's catalog rows in x; its file goes when
+// x commits (C5).
+func (c *Catalog) DropRelation(ctx context.Context, x *mvcc.Xact, snap *mvcc.Snapshot, rel *Relation) error {
+	ch := c.changes(x)
+	if err := c.delete(ctx, x, &pgClass, rel.tid); err != nil {
+		return err
+	}
+	for _, a := range rel.Attrs {
+		if err := c.delete(ctx, x, &pgAttribute, a.tid); err != nil {
+			return err
+		}
+	}
+	if rel.Node.Rel != base.InvalidOID {
+		c.mu.Lock()
+		ch.dropped = append(ch.dropped, rel.Node)
+		c.mu.Unlock()
+	}
+	return nil
+}
+
+func classRow(rel *Relation, natts int) []types.Datum {
+	row := make([]types.Datum, len(pgClass.cols))
+	row[relOID] = int64(rel.OID)
+	row[relName] = rel.Name
+	row[relNamespace] = int64(rel.Namespace)
+	row[relType] = int64(0)
+	row[relOfType] = int64(0)
+	row[relOwner] = int64(BootstrapSuperuser)
+	am := int64(0)
+	switch rel.Kind {
+	case KindTable, KindSequence:
+		am = int64(HeapAM)
+	case KindIndex:
+		am = int64(BtreeAM)
+	}
+	row[relAM] = am
+	row[relFilenode] = int64(rel.Node.Rel)
+	row[relTablespace] = int64(0)
+	row[relPages] = int64(0)
+	row[relTuples] = float64(-1)
+	row[relAllVisible] = int64(0)
+	row[relToastRelID] = int64(0)
+	row[relHasIndex] = false
+	row[relIsShared] = false
+	row[relPersistence] = "p"
+	row[relKind] = string(rel.Kind)
+	row[relNatts] = int64(natts)
+	row[relChecks] = int64(0)
+	row[relHasRules] = false
+	row[relHasTriggers] = false
+	row[relHasSubclass] = false
+	row[relRowSecurity] = false
+	row[relForceRowSecurity] = false
+	row[relIsPopulated] = true
+	row[relReplIdent] = "d"
+	if rel.Kind != KindTable {
+		row[relReplIdent] = "n"
+	}
+	row[relIsPartition] = false
+	row[relRewrite] = int64(0)
+	row[relFrozenXID] = int64(0)
+	if rel.Kind == KindTable {
+		row[relFrozenXID] = int64(base.FirstNormalXID)
+	}
+	row[relMinMXID] = int64(0)
+	if rel.Kind == KindTable {
+		row[relMinMXID] = int64(1)
+	}
+	return row
+}
+
+func attrRow(relid base.OID, a *Attribute) []types.Datum {
+	row := make([]types.Datum, len(pgAttribute.cols))
+	ty, ok := types.ByOID(a.Type)
+	length, byval, align, storage := int64(-1), false, "i", "x"
+	if ok {
+		length, byval, align = int64(ty.Len), ty.ByVal, string(ty.Align)
+		if ty.Len > 0 {
+			storage = "p"
+		}
+	}
+	row[attRelID] = int64(relid)
+	row[attName] = a.Name
+	row[attTypID] = int64(a.Type)
+	row[attStatTarget] = int64(-1)
+	row[attLen] = length
+	row[attNum] = int64(a.Num)
+	row[attNDims] = int64(0)
+	if ok && ty.IsArray() {
+		row[attNDims] = int64(1)
+	}
+	row[attCacheOff] = int64(-1)
+	row[attTypMod] = int64(a.Typmod)
+	row[attByVal] = byval
+	row[attAlign] = align
+	row[attStorage] = storage
+	row[attCompression] = "\x00"
+	row[attNotNull] = a.NotNull
+	row[attHasDef] = a.HasDefault
+	row[attHasMissing] = false
+	row[attIdentity] = "\x00"
+	row[attGenerated] = "\x00"
+	row[attIsDropped] = a.Dropped
+	row[attIsLocal] = true
+	row[attInhCount] = int64(0)
+	row[attCollation] = int64(0)
+	if ok && ty.Category == 'S' {
+		row[attCollation] = int64(100) // default collation
+	}
+	return row
+}

@@ -1,0 +1,14 @@
+// Package catalog is Tusk's system catalog: pg_namespace, pg_class,
+// pg_attribute and pg_type as ordinary heap relations, read through MVCC
+// snapshots like any table, so DDL is transactional. On the first Open,
+// Bootstrap creates their files and inserts their own rows (PostgreSQL's
+// initdb bootstrap mode); afterwards every DDL statement is heap inserts
+// and deletes on them.
+//
+// A relation cache sits in front of pg_class/pg_attribute: entries are
+// built from catalog rows and dropped whenever a transaction that changed
+// the catalog commits (Invalidate). A transaction that changed the catalog
+// itself reads around the cache, so it sees its own uncommitted DDL.
+//
+// Invariants: see README.md (C1...).
+package catalog

@@ -1,0 +1,312 @@
+package instance
+
+import (
+	"errors"
+	"io"
+	"path"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tuskdb/tusk/access/heap"
+	"github.com/tuskdb/tusk/bufmgr"
+	"github.com/tuskdb/tusk/catalog"
+	"github.com/tuskdb/tusk/clog"
+	"github.com/tuskdb/tusk/internal/base"
+	"github.com/tuskdb/tusk/internal/pgerr"
+	"github.com/tuskdb/tusk/mvcc"
+	"github.com/tuskdb/tusk/vfs"
+	"github.com/tuskdb/tusk/wal"
+)
+
+// Options configure an instance.
+type Options struct {
+	FS  vfs.FS
+	Dir string
+	// SharedBuffers is shared_buffers in bytes; default 128 MB.
+	SharedBuffers int64
+	// WALWriterDelay is wal_writer_delay; default 200 ms.
+	WALWriterDelay time.Duration
+	// WALSegmentSize is the WAL segment size; default 16 MB.
+	WALSegmentSize int64
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Instance is one open database directory.
+type Instance struct {
+	opts    Options
+	FS      vfs.FS
+	Dir     string
+	Log     *wal.Log
+	Smgr    *bufmgr.Smgr
+	Pool    *bufmgr.Pool
+	CLOG    *clog.CLOG
+	Xacts   *mvcc.Manager
+	Heap    *heap.Heap
+	Catalog *catalog.Catalog
+
+	lock    io.Closer
+	control *wal.Control
+
+	ckptMu sync.Mutex // one checkpoint at a time
+	// DDL serializes transactions that change the catalog until they end:
+	// the seam where the lock manager's AccessExclusiveLock on the catalog
+	// will go.
+	DDL sync.Mutex
+
+	nextBackend atomic.Int32
+	closeOnce   sync.Once
+	closeErr    error
+	// Recovered reports whether Open replayed WAL after a crash.
+	Recovered bool
+}
+
+func (o *Options) setDefaults() {
+	if o.FS == nil {
+		o.FS = vfs.Default
+	}
+	if o.SharedBuffers <= 0 {
+		o.SharedBuffers = 128 << 20
+	}
+	if o.WALWriterDelay <= 0 {
+		o.WALWriterDelay = 200 * time.Millisecond
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+func (i *Instance) path(p ...string) string { return path.Join(append([]string{i.Dir}, p...)...) }
+
+// Open opens or creates the database in opts.Dir (I1, I2).
+func Open(opts Options) (inst *Instance, err error) {
+	opts.setDefaults()
+	i := &Instance{opts: opts, FS: opts.FS, Dir: opts.Dir}
+	fs := opts.FS
+	for _, d := range []string{"", "global", "pg_wal", "pg_xact", "base"} {
+		if err := fs.MkdirAll(i.path(d), 0o700); err != nil {
+			return nil, pgerr.Wrap(pgerr.IoError, err, "could not create directory %q: %v", i.path(d), err)
+		}
+	}
+	// The directories must survive a power cut before anything in them can.
+	for _, d := range []string{path.Dir(path.Clean(opts.Dir)), i.path(""), i.path("global"), i.path("pg_wal"), i.path("pg_xact"), i.path("base")} {
+		if err := fs.SyncDir(d); err != nil {
+			return nil, pgerr.Wrap(pgerr.IoError, err, "could not fsync directory %q: %v", d, err)
+		}
+	}
+	lock, err := fs.Lock(i.path("postmaster.pid"))
+	if err != nil {
+		if errors.Is(err, vfs.ErrLocked) {
+			return nil, pgerr.New(pgerr.ObjectInUse, "lock file \"postmaster.pid\" already exists").
+				WithHint("Another Tusk instance has the data directory %q open.", opts.Dir)
+		}
+		return nil, pgerr.Wrap(pgerr.IoError, err, "could not create lock file: %v", err)
+	}
+	i.lock = lock
+	defer func() {
+		if err != nil {
+			i.abandon()
+		}
+	}()
+	control, err := wal.ReadControl(fs, i.path("global", "pg_control"))
+	fresh := false
+	if err != nil {
+		if pgerr.CodeOf(err) == pgerr.DataCorrupted {
+			return nil, err
+		}
+		if _, serr := fs.Stat(i.path("global", "pg_control")); serr == nil {
+			return nil, err
+		}
+		fresh = true
+	}
+	i.Log, err = wal.Open(wal.Options{FS: fs, Dir: i.path("pg_wal"), SegmentSize: opts.WALSegmentSize, WriterDelay: opts.WALWriterDelay, Now: opts.Now})
+	if err != nil {
+		return nil, err
+	}
+	if i.Smgr, err = bufmgr.NewSmgr(fs, i.path("base")); err != nil {
+		return nil, err
+	}
+	i.Pool = bufmgr.NewPool(bufmgr.PoolOptions{NBuffers: int(opts.SharedBuffers / base.BlockSize), Smgr: i.Smgr, WAL: i.Log})
+	i.CLOG, err = clog.Open(fs, i.path("pg_xact"), i.Log)
+	if err != nil {
+		return nil, err
+	}
+	if fresh {
+		if err := i.initdb(); err != nil {
+			return nil, err
+		}
+	} else {
+		i.control = control
+		if err := i.startup(); err != nil {
+			return nil, err
+		}
+	}
+	i.Log.StartWriter()
+	return i, nil
+}
+
+// initdb creates a new database: catalog bootstrap, then a checkpoint.
+func (i *Instance) initdb() error {
+	i.Xacts = mvcc.NewManager(i.CLOG, i.Log, base.MakeFullXID(0, base.FirstNormalXID))
+	i.Heap = heap.New(i.Pool, i.Log, i.Xacts)
+	i.Catalog = catalog.New(i.Heap, i.Xacts)
+	x := i.Xacts.Begin(mvcc.XactOptions{SynchronousCommit: true})
+	if err := i.Catalog.Bootstrap(x); err != nil {
+		x.Abort()
+		return err
+	}
+	if err := x.Commit(); err != nil {
+		return err
+	}
+	i.control = &wal.Control{SystemID: uint64(i.opts.Now().UnixNano())}
+	return i.Checkpoint(false)
+}
+
+// startup runs crash recovery when needed (I2).
+func (i *Instance) startup() error {
+	ckpt := i.control.Checkpoint
+	i.Xacts = mvcc.NewManager(i.CLOG, i.Log, ckpt.NextFullXID)
+	i.Heap = heap.New(i.Pool, i.Log, i.Xacts)
+	i.Catalog = catalog.New(i.Heap, i.Xacts)
+	i.Catalog.SetNextOID(ckpt.NextOID)
+	var rmgrs []wal.Rmgr
+	rmgrs = append(rmgrs, i.Pool.Rmgrs()...)
+	rmgrs = append(rmgrs, i.CLOG.Rmgr(), i.Xacts.Rmgr(), i.Heap.Rmgr())
+	// New xids start past every xid in the log, committed or not (X10).
+	for k := range rmgrs {
+		redo := rmgrs[k].Redo
+		rmgrs[k].Redo = func(rec *wal.Record) error {
+			i.Xacts.AdvancePast(rec.XID)
+			return redo(rec)
+		}
+	}
+	i.Recovered = i.control.State != wal.StateShutdown
+	if i.Recovered {
+		i.control.State = wal.StateInCrashRecovery
+		if err := wal.WriteControl(i.FS, i.path("global", "pg_control"), i.control); err != nil {
+			return err
+		}
+	}
+	if _, err := wal.Replay(i.Log, ckpt.Redo, rmgrs); err != nil {
+		return err
+	}
+	// Relation files of transactions that never committed may hold OIDs
+	// past the checkpoint's counter: start above them too (C4).
+	names, err := i.FS.ReadDir(i.path("base"))
+	if err != nil {
+		return pgerr.Wrap(pgerr.IoError, err, "could not read directory %q: %v", i.path("base"), err)
+	}
+	for _, n := range names {
+		if v, err := strconv.ParseUint(trimFork(n), 10, 32); err == nil {
+			i.Catalog.SetNextOID(base.OID(v + 1))
+		}
+	}
+	x := i.Xacts.Begin(mvcc.XactOptions{ReadOnly: true})
+	err = i.Catalog.Load(i.Xacts.GetSnapshot(x))
+	x.Abort()
+	if err != nil {
+		return err
+	}
+	if i.Recovered {
+		return i.Checkpoint(false) // end-of-recovery checkpoint
+	}
+	return nil
+}
+
+func trimFork(name string) string {
+	for k := 0; k < len(name); k++ {
+		if name[k] < '0' || name[k] > '9' {
+			return name[:k]
+		}
+	}
+	return name
+}
+
+// Checkpoint writes every dirty page and CLOG page and records a
+// checkpoint (I3). shutdown marks the control file cleanly shut down.
+func (i *Instance) Checkpoint(shutdown bool) error {
+	i.ckptMu.Lock()
+	defer i.ckptMu.Unlock()
+	redo := i.Log.BeginCheckpoint()
+	if err := i.CLOG.Checkpoint(); err != nil {
+		return err
+	}
+	if err := i.Pool.FlushAll(); err != nil {
+		return err
+	}
+	ckpt := wal.Checkpoint{
+		Redo:        redo,
+		NextFullXID: i.Xacts.NextFullXID(),
+		NextOID:     i.Catalog.NextOID(),
+		OldestXID:   base.FirstNormalXID,
+		Time:        i.opts.Now(),
+		Shutdown:    shutdown,
+	}
+	info := wal.InfoCheckpointOnline
+	if shutdown {
+		info = wal.InfoCheckpointShutdown
+	}
+	rec := &wal.Record{Rmgr: wal.RmgrXLOG, Info: info, Data: wal.EncodeCheckpoint(ckpt)}
+	end, err := i.Log.Insert(rec)
+	if err != nil {
+		return err
+	}
+	if err := i.Log.Flush(end); err != nil {
+		return err
+	}
+	c := *i.control
+	c.CheckpointLSN = rec.LSN
+	c.RedoLSN = redo
+	c.Checkpoint = ckpt
+	c.Time = ckpt.Time
+	c.State = wal.StateInProduction
+	if shutdown {
+		c.State = wal.StateShutdown
+	}
+	if err := wal.WriteControl(i.FS, i.path("global", "pg_control"), &c); err != nil {
+		return err
+	}
+	i.control = &c
+	return nil
+}
+
+// NewBackendID returns a new backend id for a session.
+func (i *Instance) NewBackendID() int32 { return i.nextBackend.Add(1) }
+
+// Close takes a shutdown checkpoint, stops background work and releases
+// the directory (I4). Sessions must be closed first.
+func (i *Instance) Close() error {
+	i.closeOnce.Do(func() {
+		err := i.Checkpoint(true)
+		if cerr := i.Log.Close(); err == nil {
+			err = cerr
+		}
+		if cerr := i.lock.Close(); err == nil {
+			err = cerr
+		}
+		i.closeErr = err
+	})
+	return i.closeErr
+}
+
+// abandon releases what a failed Open acquired, without a checkpoint.
+func (i *Instance) abandon() {
+	if i.Log != nil {
+		i.Log.Close()
+	}
+	if i.lock != nil {
+		i.lock.Close()
+	}
+}
+
+// Crash stops the instance as a power failure would, for tests: no
+// checkpoint, no flush; goroutines stop and the lock is released.
+func (i *Instance) Crash() {
+	i.closeOnce.Do(func() {
+		i.Log.Abandon()
+		i.lock.Close()
+		i.closeErr = pgerr.New(pgerr.AdminShutdown, "instance crashed")
+	})
+}
