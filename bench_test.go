@@ -1,0 +1,133 @@
+package tusk
+
+import (
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/tuskdb/tusk/internal/base"
+	"github.com/tuskdb/tusk/mvcc"
+)
+
+// Durable single-row commits (synchronous_commit=on) from 1 and from 16
+// goroutines: group commit makes the 16-goroutine rate a multiple of the
+// single one. Compare with pg_test_fsync's fdatasync rate (BENCHMARKS.md).
+func benchCommits(b *testing.B, goroutines int) {
+	db, err := Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(ctx, "CREATE TABLE c (id int8, v text)"); err != nil {
+		b.Fatal(err)
+	}
+	var next atomic.Int64
+	b.ResetTimer()
+	if goroutines == 1 {
+		for i := 0; i < b.N; i++ {
+			if _, err := db.Exec(ctx, "INSERT INTO c VALUES ($1, 'x')", i); err != nil {
+				b.Fatal(err)
+			}
+		}
+	} else {
+		b.SetParallelism((goroutines + 1) / 2) // RunParallel starts parallelism × GOMAXPROCS goroutines
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := db.Exec(ctx, "INSERT INTO c VALUES ($1, 'x')", next.Add(1)); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "commits/s")
+}
+
+func BenchmarkCommitDurable1(b *testing.B)  { benchCommits(b, 1) }
+func BenchmarkCommitDurable16(b *testing.B) { benchCommits(b, 16) }
+
+func loadRows(b *testing.B, db *DB, n int) {
+	b.Helper()
+	if _, err := db.Exec(ctx, "CREATE TABLE t (id int8, name text, flag bool)"); err != nil {
+		b.Fatal(err)
+	}
+	tx, err := db.Begin(ctx, TxOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var sb strings.Builder
+	for i := 0; i < n; i += 1000 {
+		sb.Reset()
+		sb.WriteString("INSERT INTO t VALUES ")
+		for k := i; k < i+1000 && k < n; k++ {
+			if k > i {
+				sb.WriteString(",")
+			}
+			fmt.Fprintf(&sb, "(%d, 'name %d', %v)", k, k, k%2 == 0)
+		}
+		if _, err := tx.Exec(ctx, sb.String()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// Point lookup of a heap tuple by ctid, through the buffer pool.
+func BenchmarkFetchByCTID(b *testing.B) {
+	db, err := Open(b.TempDir(), WithSynchronousCommit(false))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	loadRows(b, db, 100_000)
+	inst := db.inst
+	x := inst.Xacts.Begin(mvcc.XactOptions{ReadOnly: true})
+	defer x.Abort()
+	snap := inst.Xacts.GetSnapshot(x)
+	rel, err := inst.Catalog.LookupRelation(x, snap, 2200, "t")
+	if err != nil || rel == nil {
+		b.Fatal(err)
+	}
+	var tids []base.ItemPointer
+	s, err := inst.Heap.NewScan(rel.Node, snap)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for t := s.Next(); t != nil; t = s.Next() {
+		tids = append(tids, t.Header.Self)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		tid := tids[(i*7919)%len(tids)]
+		if _, ok, err := inst.Heap.Fetch(rel.Node, snap, tid); err != nil || !ok {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Sequential scan of 1 M rows (a WHERE that matches none, so the scan and
+// the qual are what is measured).
+func BenchmarkSeqScan1M(b *testing.B) {
+	db, err := Open(b.TempDir(), WithSynchronousCommit(false))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	loadRows(b, db, 1_000_000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rows, err := db.Query(ctx, "SELECT id FROM t WHERE id = -1")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for rows.Next() {
+		}
+		if err := rows.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)*1e6/b.Elapsed().Seconds(), "rows/s")
+}

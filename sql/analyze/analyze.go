@@ -1,0 +1,877 @@
+package analyze
+
+import (
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+
+	"github.com/tuskdb/tusk/catalog"
+	"github.com/tuskdb/tusk/internal/base"
+	"github.com/tuskdb/tusk/internal/pgerr"
+	"github.com/tuskdb/tusk/sql/ast"
+	"github.com/tuskdb/tusk/sql/types"
+)
+
+// CmdType is the kind of a Query.
+type CmdType uint8
+
+// Query kinds.
+const (
+	CmdSelect CmdType = iota
+	CmdInsert
+	CmdUpdate
+	CmdDelete
+)
+
+// Column is a column of a range table entry.
+type Column struct {
+	Name    string
+	T       *types.T
+	Mod     int32
+	NotNull bool
+	Dropped bool
+}
+
+// RTE is a range table entry: a relation in FROM or the DML target.
+type RTE struct {
+	Rel   *catalog.Relation
+	Alias string
+	Cols  []Column
+}
+
+// Target is an output column.
+type Target struct {
+	Expr Expr
+	Name string
+}
+
+// SetItem is one assignment of UPDATE.
+type SetItem struct {
+	Col  int
+	Expr Expr
+}
+
+// Query is an analyzed statement (PostgreSQL's Query).
+type Query struct {
+	Cmd     CmdType
+	RTable  []*RTE
+	Where   Expr
+	Targets []*Target // SELECT list
+	// Result is the RTable index of the INSERT/UPDATE/DELETE target, -1 otherwise.
+	Result    int
+	Values    [][]Expr // INSERT rows, one Expr per table column
+	Set       []SetItem
+	Returning []*Target
+	Params    []*types.T
+}
+
+// Env is what the analyzer needs from the session.
+type Env struct {
+	// LookupRelation resolves a possibly schema-qualified name; nil, nil
+	// when there is no such relation.
+	LookupRelation func(schema, name string) (*catalog.Relation, error)
+	// ParamTypes gives the types of $n the caller already knows (may be
+	// shorter than the number of parameters, or contain nil).
+	ParamTypes []*types.T
+}
+
+type analyzer struct {
+	env    *Env
+	q      *Query
+	params []*types.T
+}
+
+// Analyze analyzes a SELECT, INSERT, UPDATE or DELETE statement.
+func Analyze(stmt ast.Stmt, env *Env) (*Query, error) {
+	a := &analyzer{env: env, q: &Query{Result: -1}}
+	a.params = append(a.params, env.ParamTypes...)
+	var err error
+	switch s := stmt.(type) {
+	case *ast.SelectStmt:
+		err = a.selectStmt(s)
+	case *ast.InsertStmt:
+		err = a.insertStmt(s)
+	case *ast.UpdateStmt:
+		err = a.updateStmt(s)
+	case *ast.DeleteStmt:
+		err = a.deleteStmt(s)
+	default:
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "statement %T is not supported", stmt)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i, t := range a.params {
+		if t == nil || t == types.Unknown {
+			a.params[i] = types.Text
+		}
+	}
+	a.q.Params = a.params
+	return a.q, nil
+}
+
+func errAt(pos int, code pgerr.Code, format string, args ...any) *pgerr.Error {
+	return pgerr.New(code, format, args...).WithPosition(pos + 1)
+}
+
+func (a *analyzer) addRTE(rv *ast.RangeVar) (int, error) {
+	rel, err := a.env.LookupRelation(rv.Schema, rv.Name)
+	if err != nil {
+		return 0, err
+	}
+	if rel == nil {
+		name := rv.Name
+		if rv.Schema != "" {
+			name = rv.Schema + "." + rv.Name
+		}
+		return 0, errAt(rv.Pos, pgerr.UndefinedTable, "relation %q does not exist", name)
+	}
+	rte := &RTE{Rel: rel, Alias: rv.Name}
+	if rv.Alias != nil {
+		rte.Alias = rv.Alias.Name
+	}
+	for _, at := range rel.Attrs {
+		t, ok := types.ByOID(at.Type)
+		if !ok {
+			t = types.Text
+		}
+		rte.Cols = append(rte.Cols, Column{Name: at.Name, T: t, Mod: at.Typmod, NotNull: at.NotNull, Dropped: at.Dropped})
+	}
+	a.q.RTable = append(a.q.RTable, rte)
+	return len(a.q.RTable) - 1, nil
+}
+
+func (a *analyzer) selectStmt(s *ast.SelectStmt) error {
+	if s.Op != ast.SetOpNone || s.Values != nil || s.With != nil || len(s.GroupBy) > 0 || s.Having != nil ||
+		s.Distinct || len(s.DistinctOn) > 0 || len(s.OrderBy) > 0 || s.Limit != nil || s.Offset != nil || len(s.Windows) > 0 || s.Into != nil {
+		return errAt(s.Pos, pgerr.FeatureNotSupported, "this form of SELECT is not supported yet")
+	}
+	a.q.Cmd = CmdSelect
+	if len(s.From) > 1 {
+		return errAt(s.Pos, pgerr.FeatureNotSupported, "joins are not supported yet")
+	}
+	for _, f := range s.From {
+		rv, ok := f.(*ast.RangeVar)
+		if !ok {
+			return errAt(f.Position(), pgerr.FeatureNotSupported, "this FROM item is not supported yet")
+		}
+		if _, err := a.addRTE(rv); err != nil {
+			return err
+		}
+	}
+	if err := a.where(s.Where); err != nil {
+		return err
+	}
+	targets, err := a.targetList(s.Targets)
+	if err != nil {
+		return err
+	}
+	a.q.Targets = targets
+	return nil
+}
+
+func (a *analyzer) where(w ast.Expr) error {
+	if w == nil {
+		return nil
+	}
+	e, err := a.expr(w)
+	if err != nil {
+		return err
+	}
+	e, err = a.coerceBool(e, w.Position(), "WHERE")
+	if err != nil {
+		return err
+	}
+	a.q.Where = e
+	return nil
+}
+
+func (a *analyzer) coerceBool(e Expr, pos int, clause string) (Expr, error) {
+	if e.Type() == types.Bool {
+		return e, nil
+	}
+	if e.Type() == types.Unknown {
+		return a.coerce(e, types.Bool, -1, 'i', pos)
+	}
+	return nil, errAt(pos, pgerr.DatatypeMismatch, "argument of %s must be type boolean, not type %s", clause, types.FormatType(e.Type(), -1))
+}
+
+func (a *analyzer) targetList(list []*ast.ResTarget) ([]*Target, error) {
+	var out []*Target
+	for _, rt := range list {
+		if cr, ok := rt.Val.(*ast.ColumnRef); ok && cr.Star {
+			vars, err := a.expandStar(cr)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, vars...)
+			continue
+		}
+		e, err := a.expr(rt.Val)
+		if err != nil {
+			return nil, err
+		}
+		if e.Type() == types.Unknown {
+			if e, err = a.coerce(e, types.Text, -1, 'i', rt.Val.Position()); err != nil {
+				return nil, err
+			}
+		}
+		name := rt.Name
+		if name == "" {
+			name = columnName(rt.Val)
+		}
+		out = append(out, &Target{Expr: e, Name: name})
+	}
+	return out, nil
+}
+
+// columnName mirrors FigureColname.
+func columnName(e ast.Expr) string {
+	switch n := e.(type) {
+	case *ast.ColumnRef:
+		if len(n.Names) > 0 {
+			return n.Names[len(n.Names)-1]
+		}
+	case *ast.TypeCast:
+		if name := columnName(n.Arg); name != "?column?" {
+			return name
+		}
+		if len(n.Type.Names) > 0 {
+			return typeNameOf(n.Type)
+		}
+	case *ast.FuncCall:
+		return n.Names[len(n.Names)-1]
+	case *ast.CaseExpr:
+		return "case"
+	case *ast.CoalesceExpr:
+		return "coalesce"
+	case *ast.NullIfExpr:
+		return "nullif"
+	}
+	return "?column?"
+}
+
+func typeNameOf(tn *ast.TypeName) string {
+	n := tn.Names[len(tn.Names)-1]
+	if t, ok := types.ByName(n); ok {
+		return t.Name
+	}
+	return n
+}
+
+func (a *analyzer) expandStar(cr *ast.ColumnRef) ([]*Target, error) {
+	var out []*Target
+	found := false
+	for ri, rte := range a.q.RTable {
+		if len(cr.Names) > 0 && cr.Names[len(cr.Names)-1] != rte.Alias {
+			continue
+		}
+		found = true
+		for ci, c := range rte.Cols {
+			if c.Dropped {
+				continue
+			}
+			out = append(out, &Target{Expr: &Var{RTE: ri, Col: ci, Index: ci, T: c.T, Mod: c.Mod, Name: c.Name}, Name: c.Name})
+		}
+	}
+	if len(cr.Names) > 0 && !found {
+		return nil, errAt(cr.Pos, pgerr.UndefinedTable, "missing FROM-clause entry for table %q", cr.Names[len(cr.Names)-1])
+	}
+	if len(cr.Names) == 0 && len(a.q.RTable) == 0 {
+		return nil, errAt(cr.Pos, pgerr.SyntaxError, "SELECT * with no tables specified is not valid")
+	}
+	return out, nil
+}
+
+func (a *analyzer) insertStmt(s *ast.InsertStmt) error {
+	if s.With != nil || s.OnConflict != nil {
+		return errAt(s.Pos, pgerr.FeatureNotSupported, "this form of INSERT is not supported yet")
+	}
+	a.q.Cmd = CmdInsert
+	ri, err := a.addRTE(s.Table)
+	if err != nil {
+		return err
+	}
+	a.q.Result = ri
+	rte := a.q.RTable[ri]
+	// Target columns.
+	var cols []int
+	if len(s.Columns) == 0 {
+		for i, c := range rte.Cols {
+			if !c.Dropped {
+				cols = append(cols, i)
+			}
+		}
+	} else {
+		seen := map[int]bool{}
+		for _, rt := range s.Columns {
+			ci := a.findColumn(rte, rt.Name)
+			if ci < 0 {
+				return errAt(rt.Pos, pgerr.UndefinedColumn, "column %q of relation %q does not exist", rt.Name, rte.Rel.Name)
+			}
+			if seen[ci] {
+				return errAt(rt.Pos, pgerr.DuplicateColumn, "column %q specified more than once", rt.Name)
+			}
+			seen[ci] = true
+			cols = append(cols, ci)
+		}
+	}
+	var rows [][]ast.Expr
+	switch {
+	case s.Source == nil:
+		rows = [][]ast.Expr{nil}
+	case s.Source.Values != nil && s.Source.Op == ast.SetOpNone && len(s.Source.OrderBy) == 0 && s.Source.Limit == nil:
+		rows = s.Source.Values
+	default:
+		return errAt(s.Pos, pgerr.FeatureNotSupported, "INSERT ... SELECT is not supported yet")
+	}
+	for _, row := range rows {
+		if s.Source != nil {
+			if len(row) > len(cols) {
+				return errAt(row[len(cols)].Position(), pgerr.SyntaxError, "INSERT has more expressions than target columns")
+			}
+			if len(row) < len(cols) {
+				pos := s.Pos
+				if len(s.Columns) > len(row) {
+					pos = s.Columns[len(row)].Pos
+				}
+				return errAt(pos, pgerr.SyntaxError, "INSERT has more target columns than expressions")
+			}
+		}
+		out := make([]Expr, len(rte.Cols))
+		for i := range out {
+			c := rte.Cols[i]
+			out[i] = &Const{T: c.T, Mod: c.Mod}
+		}
+		for k, ci := range cols {
+			if s.Source == nil {
+				break
+			}
+			if _, ok := row[k].(*ast.SetToDefault); ok {
+				continue
+			}
+			e, err := a.assign(rte, ci, row[k])
+			if err != nil {
+				return err
+			}
+			out[ci] = e
+		}
+		a.q.Values = append(a.q.Values, out)
+	}
+	return a.returning(s.Returning)
+}
+
+func (a *analyzer) assign(rte *RTE, ci int, src ast.Expr) (Expr, error) {
+	c := rte.Cols[ci]
+	e, err := a.expr(src)
+	if err != nil {
+		return nil, err
+	}
+	if e.Type() != c.T && e.Type() != types.Unknown && !canCoerce(e.Type(), c.T, 'a') {
+		return nil, errAt(src.Position(), pgerr.DatatypeMismatch, "column %q is of type %s but expression is of type %s",
+			c.Name, types.FormatType(c.T, -1), types.FormatType(e.Type(), -1)).
+			WithHint("You will need to rewrite or cast the expression.")
+	}
+	return a.coerce(e, c.T, c.Mod, 'a', src.Position())
+}
+
+func (a *analyzer) findColumn(rte *RTE, name string) int {
+	for i, c := range rte.Cols {
+		if !c.Dropped && c.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func (a *analyzer) returning(list []*ast.ResTarget) error {
+	if len(list) == 0 {
+		return nil
+	}
+	t, err := a.targetList(list)
+	a.q.Returning = t
+	return err
+}
+
+func (a *analyzer) updateStmt(s *ast.UpdateStmt) error {
+	if s.With != nil || len(s.From) > 0 {
+		return errAt(s.Pos, pgerr.FeatureNotSupported, "this form of UPDATE is not supported yet")
+	}
+	a.q.Cmd = CmdUpdate
+	ri, err := a.addRTE(s.Table)
+	if err != nil {
+		return err
+	}
+	a.q.Result = ri
+	rte := a.q.RTable[ri]
+	for _, rt := range s.Set {
+		ci := a.findColumn(rte, rt.Name)
+		if ci < 0 {
+			return errAt(rt.Pos, pgerr.UndefinedColumn, "column %q of relation %q does not exist", rt.Name, rte.Rel.Name)
+		}
+		if len(rt.Indirection) > 0 {
+			return errAt(rt.Pos, pgerr.FeatureNotSupported, "assignment to subscripts is not supported yet")
+		}
+		var e Expr
+		if _, ok := rt.Val.(*ast.SetToDefault); ok {
+			e = &Const{T: rte.Cols[ci].T, Mod: rte.Cols[ci].Mod}
+		} else if e, err = a.assign(rte, ci, rt.Val); err != nil {
+			return err
+		}
+		a.q.Set = append(a.q.Set, SetItem{Col: ci, Expr: e})
+	}
+	if err := a.where(s.Where); err != nil {
+		return err
+	}
+	return a.returning(s.Returning)
+}
+
+func (a *analyzer) deleteStmt(s *ast.DeleteStmt) error {
+	if s.With != nil || len(s.Using) > 0 {
+		return errAt(s.Pos, pgerr.FeatureNotSupported, "this form of DELETE is not supported yet")
+	}
+	a.q.Cmd = CmdDelete
+	ri, err := a.addRTE(s.Table)
+	if err != nil {
+		return err
+	}
+	a.q.Result = ri
+	if err := a.where(s.Where); err != nil {
+		return err
+	}
+	return a.returning(s.Returning)
+}
+
+// expr analyzes an expression (transformExpr).
+func (a *analyzer) expr(n ast.Expr) (Expr, error) {
+	switch e := n.(type) {
+	case *ast.Literal:
+		return literal(e)
+	case *ast.Param:
+		if e.Number < 1 || e.Number > 65535 {
+			return nil, errAt(e.Pos, pgerr.UndefinedParameter, "there is no parameter $%d", e.Number)
+		}
+		for len(a.params) < e.Number {
+			a.params = append(a.params, nil)
+		}
+		t := a.params[e.Number-1]
+		if t == nil {
+			t = types.Unknown
+		}
+		return &Param{N: e.Number, T: t}, nil
+	case *ast.ColumnRef:
+		return a.columnRef(e)
+	case *ast.TypeCast:
+		arg, err := a.expr(e.Arg)
+		if err != nil {
+			return nil, err
+		}
+		t, mod, err := ResolveType(e.Type)
+		if err != nil {
+			return nil, err
+		}
+		if arg.Type() != types.Unknown && arg.Type() != t && types.CastContext(arg.Type(), t) == 0 {
+			return nil, errAt(e.Pos, pgerr.CannotCoerce, "cannot cast type %s to %s", types.FormatType(arg.Type(), -1), types.FormatType(t, mod))
+		}
+		return a.coerce(arg, t, mod, 'e', e.Arg.Position())
+	case *ast.BinaryExpr:
+		l, err := a.expr(e.Left)
+		if err != nil {
+			return nil, err
+		}
+		r, err := a.expr(e.Right)
+		if err != nil {
+			return nil, err
+		}
+		return a.operator(e.Op, l, r, e.Pos)
+	case *ast.UnaryExpr:
+		arg, err := a.expr(e.Arg)
+		if err != nil {
+			return nil, err
+		}
+		if c, ok := arg.(*Const); ok && e.Op == "-" && c.Val != nil {
+			// Fold -literal so that -2147483648 is an int4, as PostgreSQL's grammar does.
+			if lit, ok := e.Arg.(*ast.Literal); ok && (lit.Kind == ast.LitInteger || lit.Kind == ast.LitNumeric) {
+				return literal(&ast.Literal{Pos: e.Pos, Kind: lit.Kind, Val: "-" + lit.Val})
+			}
+		}
+		return a.operator(e.Op, nil, arg, e.Pos)
+	case *ast.BoolExpr:
+		out := &BoolExpr{Op: BoolOp(e.Op)}
+		name := map[ast.BoolOp]string{ast.And: "AND", ast.Or: "OR", ast.Not: "NOT"}[e.Op]
+		for _, arg := range e.Args {
+			x, err := a.expr(arg)
+			if err != nil {
+				return nil, err
+			}
+			if x, err = a.coerceBool(x, arg.Position(), name); err != nil {
+				return nil, err
+			}
+			out.Args = append(out.Args, x)
+		}
+		return out, nil
+	case *ast.NullTest:
+		arg, err := a.expr(e.Arg)
+		if err != nil {
+			return nil, err
+		}
+		return &NullTest{Arg: arg, Not: e.Not}, nil
+	case *ast.BooleanTest:
+		arg, err := a.expr(e.Arg)
+		if err != nil {
+			return nil, err
+		}
+		if arg, err = a.coerceBool(arg, e.Arg.Position(), e.Kind.String()); err != nil {
+			return nil, err
+		}
+		return &BoolTest{Arg: arg, Kind: int(e.Kind)}, nil
+	}
+	return nil, errAt(n.Position(), pgerr.FeatureNotSupported, "expression %T is not supported yet", n)
+}
+
+func (a *analyzer) columnRef(cr *ast.ColumnRef) (Expr, error) {
+	if cr.Star {
+		return nil, errAt(cr.Pos, pgerr.FeatureNotSupported, "row expansion via \"*\" is not supported here")
+	}
+	name := cr.Names[len(cr.Names)-1]
+	qual := ""
+	if len(cr.Names) > 1 {
+		qual = cr.Names[len(cr.Names)-2]
+	}
+	var found *Var
+	qualFound := qual == ""
+	for ri, rte := range a.q.RTable {
+		if qual != "" && rte.Alias != qual {
+			continue
+		}
+		qualFound = true
+		ci := a.findColumn(rte, name)
+		if ci < 0 {
+			continue
+		}
+		if found != nil {
+			return nil, errAt(cr.Pos, pgerr.AmbiguousColumn, "column reference %q is ambiguous", name)
+		}
+		c := rte.Cols[ci]
+		found = &Var{RTE: ri, Col: ci, Index: ci, T: c.T, Mod: c.Mod, Name: c.Name}
+	}
+	if !qualFound {
+		return nil, errAt(cr.Pos, pgerr.UndefinedTable, "missing FROM-clause entry for table %q", qual)
+	}
+	if found == nil {
+		if qual != "" {
+			return nil, errAt(cr.Pos, pgerr.UndefinedColumn, "column %s.%s does not exist", qual, name)
+		}
+		return nil, errAt(cr.Pos, pgerr.UndefinedColumn, "column %q does not exist", name)
+	}
+	return found, nil
+}
+
+// literal types a constant as PostgreSQL's make_const does.
+func literal(l *ast.Literal) (Expr, error) {
+	switch l.Kind {
+	case ast.LitNull:
+		return &Const{T: types.Unknown, Mod: -1, Pos: l.Pos}, nil
+	case ast.LitBool:
+		return &Const{T: types.Bool, Mod: -1, Val: l.Val == "true", Pos: l.Pos}, nil
+	case ast.LitInteger:
+		if v, err := strconv.ParseInt(l.Val, 10, 64); err == nil {
+			if v >= -1<<31 && v < 1<<31 {
+				return &Const{T: types.Int4, Mod: -1, Val: v, Pos: l.Pos}, nil
+			}
+			return &Const{T: types.Int8, Mod: -1, Val: v, Pos: l.Pos}, nil
+		}
+		if _, ok := new(big.Int).SetString(l.Val, 10); !ok {
+			return nil, errAt(l.Pos, pgerr.SyntaxError, "invalid integer literal %q", l.Val)
+		}
+		fallthrough
+	case ast.LitNumeric:
+		d, err := types.Parse(types.Numeric, -1, l.Val)
+		if err != nil {
+			return nil, err
+		}
+		return &Const{T: types.Numeric, Mod: -1, Val: d, Pos: l.Pos}, nil
+	case ast.LitString:
+		return &Const{T: types.Unknown, Mod: -1, Val: l.Val, Pos: l.Pos}, nil
+	}
+	return nil, errAt(l.Pos, pgerr.FeatureNotSupported, "bit string literals are not supported yet")
+}
+
+// ResolveType resolves a type name and its typmod (typenameTypeIdAndMod).
+func ResolveType(tn *ast.TypeName) (*types.T, int32, error) {
+	name := tn.Names[len(tn.Names)-1]
+	if len(tn.Names) > 1 && tn.Names[0] != "pg_catalog" {
+		return nil, 0, errAt(tn.Pos, pgerr.UndefinedObject, "type %q does not exist", strings.Join(tn.Names, "."))
+	}
+	t, ok := types.ByName(name)
+	if !ok {
+		return nil, 0, errAt(tn.Pos, pgerr.UndefinedObject, "type %q does not exist", name)
+	}
+	mod := int32(-1)
+	if len(tn.Typmods) > 0 {
+		var ints []int
+		for _, m := range tn.Typmods {
+			lit, ok := m.(*ast.Literal)
+			if !ok || lit.Kind != ast.LitInteger {
+				return nil, 0, errAt(m.Position(), pgerr.SyntaxError, "type modifiers must be simple constants or identifiers")
+			}
+			v, _ := strconv.Atoi(lit.Val)
+			ints = append(ints, v)
+		}
+		var err error
+		mod, err = typmodIn(t, ints)
+		if err != nil {
+			if pe, ok := err.(*pgerr.Error); ok && pe.Position == 0 {
+				pe.Position = tn.Pos + 1
+			}
+			return nil, 0, err
+		}
+	}
+	if len(tn.ArrayBounds) > 0 {
+		arr := t.Array()
+		if arr == nil {
+			return nil, 0, errAt(tn.Pos, pgerr.UndefinedObject, "could not find array type for data type %s", types.FormatType(t, -1))
+		}
+		t = arr
+	}
+	return t, mod, nil
+}
+
+// canCoerce reports whether from converts to to in context ctx ('i'
+// implicit, 'a' assignment, 'e' explicit).
+func canCoerce(from, to *types.T, ctx byte) bool {
+	if from == to || from == types.Unknown {
+		return true
+	}
+	c := types.CastContext(from, to)
+	switch ctx {
+	case 'i':
+		return c == 'i'
+	case 'a':
+		return c == 'i' || c == 'a'
+	}
+	return c != 0
+}
+
+// coerce converts e to t/mod (coerce_to_target_type). Unknown constants
+// are parsed now; unknown parameters take the type.
+func (a *analyzer) coerce(e Expr, t *types.T, mod int32, ctx byte, pos int) (Expr, error) {
+	switch x := e.(type) {
+	case *Const:
+		if x.T == types.Unknown {
+			if x.Val == nil {
+				return &Const{T: t, Mod: mod, Pos: x.Pos}, nil
+			}
+			v, err := types.Parse(t, mod, x.Val.(string))
+			if err != nil {
+				if pe, ok := err.(*pgerr.Error); ok && pe.Position == 0 {
+					pe.Position = x.Pos + 1
+				}
+				return nil, err
+			}
+			return &Const{T: t, Mod: mod, Val: v, Pos: x.Pos}, nil
+		}
+	case *Param:
+		if x.T == types.Unknown {
+			a.params[x.N-1] = t
+			return &Param{N: x.N, T: t}, nil
+		}
+	}
+	if e.Type() == t && (mod < 0 || e.Typmod() == mod) {
+		return e, nil
+	}
+	if e.Type() != t && !canCoerce(e.Type(), t, ctx) {
+		return nil, errAt(pos, pgerr.CannotCoerce, "cannot cast type %s to %s", types.FormatType(e.Type(), -1), types.FormatType(t, mod))
+	}
+	if c, ok := e.(*Const); ok {
+		// Fold casts of constants now, so errors point at the literal.
+		v, err := types.Cast(c.Val, c.T, c.Mod, t, mod, ctx == 'e')
+		if err != nil {
+			return nil, err
+		}
+		return &Const{T: t, Mod: mod, Val: v, Pos: c.Pos}, nil
+	}
+	return &Cast{Arg: e, T: t, Mod: mod, Explicit: ctx == 'e'}, nil
+}
+
+// operator resolves and applies an operator (make_op, oper_select_candidate).
+func (a *analyzer) operator(name string, l, r Expr, pos int) (Expr, error) {
+	var lt *types.T
+	if l != nil {
+		lt = l.Type()
+	}
+	rt := r.Type()
+	op, err := selectOperator(name, lt, rt)
+	if err != nil {
+		return nil, errAt(pos, pgerr.CodeOf(err), "%s", err.(*pgerr.Error).Message).WithHint("%s", err.(*pgerr.Error).Hint)
+	}
+	out := &OpExpr{Op: op}
+	out.T, _ = types.ByOID(op.Result)
+	if l != nil {
+		lt, _ := types.ByOID(op.Left)
+		if l, err = a.coerce(l, lt, -1, 'i', pos); err != nil {
+			return nil, err
+		}
+		out.Args = append(out.Args, l)
+	}
+	rtt, _ := types.ByOID(op.Right)
+	if r, err = a.coerce(r, rtt, -1, 'i', pos); err != nil {
+		return nil, err
+	}
+	out.Args = append(out.Args, r)
+	return out, nil
+}
+
+func typeLabel(t *types.T) string {
+	if t == nil {
+		return "unknown"
+	}
+	return types.FormatType(t, -1)
+}
+
+// selectOperator picks the operator for argument types (nil left: prefix).
+func selectOperator(name string, lt, rt *types.T) (*types.Operator, error) {
+	unknown := func(t *types.T) bool { return t == types.Unknown }
+	// Exact match, with an unknown side taking the other side's type.
+	l, r := lt, rt
+	if lt != nil && unknown(lt) && !unknown(rt) {
+		l = rt
+	}
+	if lt != nil && unknown(rt) && !unknown(lt) {
+		r = lt
+	}
+	if lt != nil && unknown(lt) && unknown(rt) {
+		l, r = types.Text, types.Text
+	}
+	if lt == nil && unknown(rt) {
+		r = types.Text
+	}
+	if op, ok := types.LookupOperator(name, l, r); ok {
+		return op, nil
+	}
+	// Candidates reachable by implicit coercion.
+	var cands []*types.Operator
+	for _, op := range types.OperatorsNamed(name) {
+		if (op.Left == 0) != (lt == nil) {
+			continue
+		}
+		if lt != nil && !coercibleTo(lt, op.Left) {
+			continue
+		}
+		if !coercibleTo(rt, op.Right) {
+			continue
+		}
+		cands = append(cands, op)
+	}
+	if len(cands) > 1 {
+		cands = bestCandidates(cands, lt, rt)
+	}
+	sig := fmt.Sprintf("%s %s", name, typeLabel(rt))
+	if lt != nil {
+		sig = fmt.Sprintf("%s %s %s", typeLabel(lt), name, typeLabel(rt))
+	}
+	switch len(cands) {
+	case 1:
+		return cands[0], nil
+	case 0:
+		return nil, pgerr.New(pgerr.UndefinedFunction, "operator does not exist: %s", sig).
+			WithHint("No operator matches the given name and argument types. You might need to add explicit type casts.")
+	}
+	return nil, pgerr.New(pgerr.AmbiguousFunction, "operator is not unique: %s", sig).
+		WithHint("Could not choose a best candidate operator. You might need to add explicit type casts.")
+}
+
+func coercibleTo(from *types.T, to base.OID) bool {
+	toT, ok := types.ByOID(to)
+	return ok && canCoerce(from, toT, 'i')
+}
+
+// bestCandidates narrows operator candidates as func_select_candidate does:
+// most exact matches, then most preferred types where a coercion is needed,
+// then, for unknown inputs, the string category.
+func bestCandidates(cands []*types.Operator, lt, rt *types.T) []*types.Operator {
+	args := func(op *types.Operator) []base.OID {
+		if lt == nil {
+			return []base.OID{op.Right}
+		}
+		return []base.OID{op.Left, op.Right}
+	}
+	in := []*types.T{rt}
+	if lt != nil {
+		in = []*types.T{lt, rt}
+	}
+	keepMax := func(score func(*types.Operator) int) {
+		best, out := -1, cands[:0:0]
+		for _, c := range cands {
+			s := score(c)
+			if s > best {
+				best, out = s, out[:0]
+			}
+			if s == best {
+				out = append(out, c)
+			}
+		}
+		cands = out
+	}
+	keepMax(func(op *types.Operator) int {
+		n := 0
+		for i, o := range args(op) {
+			if in[i] != types.Unknown && in[i].OID == o {
+				n++
+			}
+		}
+		return n
+	})
+	if len(cands) > 1 {
+		keepMax(func(op *types.Operator) int {
+			n := 0
+			for i, o := range args(op) {
+				t, _ := types.ByOID(o)
+				if in[i] != types.Unknown && (in[i].OID == o || (t != nil && t.Preferred)) {
+					n++
+				}
+			}
+			return n
+		})
+	}
+	if len(cands) > 1 {
+		// Unknown inputs: prefer the string category, then preferred types.
+		keepMax(func(op *types.Operator) int {
+			n := 0
+			for i, o := range args(op) {
+				t, _ := types.ByOID(o)
+				if in[i] == types.Unknown && t != nil {
+					if t.Category == 'S' {
+						n += 2
+					}
+					if t.Preferred {
+						n++
+					}
+				}
+			}
+			return n
+		})
+	}
+	if len(cands) > 1 {
+		// Known and unknown mixed: assume the unknown is of the known type.
+		var known *types.T
+		for _, t := range in {
+			if t != types.Unknown {
+				known = t
+			}
+		}
+		if known != nil {
+			keepMax(func(op *types.Operator) int {
+				n := 0
+				for _, o := range args(op) {
+					if o == known.OID {
+						n++
+					}
+				}
+				return n
+			})
+		}
+	}
+	return cands
+}

@@ -1,0 +1,138 @@
+package plan
+
+import (
+	"github.com/tuskdb/tusk/catalog"
+	"github.com/tuskdb/tusk/internal/pgerr"
+	"github.com/tuskdb/tusk/sql/analyze"
+)
+
+// PostgreSQL's default cost parameters.
+const (
+	SeqPageCost     = 1.0
+	CPUTupleCost    = 0.01
+	CPUOperatorCost = 0.0025
+)
+
+// Cost is a node's estimate, as EXPLAIN prints it.
+type Cost struct {
+	Startup float64
+	Total   float64
+	Rows    float64
+	Width   int
+}
+
+// Node is a plan node.
+type Node interface {
+	Est() *Cost
+	Children() []Node
+}
+
+// SeqScan reads a heap relation, keeping rows that satisfy Qual. Its rows
+// hold every column of the relation, with the tuple's ctid.
+type SeqScan struct {
+	C    Cost
+	Rel  *catalog.Relation
+	Cols []analyze.Column
+	Qual analyze.Expr
+}
+
+// Result produces one empty row (SELECT without FROM), filtered by Qual.
+type Result struct {
+	C    Cost
+	Qual analyze.Expr
+}
+
+// Values produces rows of expressions.
+type Values struct {
+	C    Cost
+	Rows [][]analyze.Expr
+}
+
+// Projection computes output columns from its child's rows.
+type Projection struct {
+	C       Cost
+	Child   Node
+	Targets []*analyze.Target
+}
+
+// ModifyTable inserts, updates or deletes the rows its child produces.
+// For INSERT the child yields new rows (all columns); for UPDATE and
+// DELETE it yields the current rows with their ctids, and Set gives the
+// new values of UPDATE.
+type ModifyTable struct {
+	C         Cost
+	Cmd       analyze.CmdType
+	Rel       *catalog.Relation
+	Cols      []analyze.Column
+	Child     Node
+	Set       []analyze.SetItem
+	Returning []*analyze.Target
+}
+
+func (n *SeqScan) Est() *Cost     { return &n.C }
+func (n *Result) Est() *Cost      { return &n.C }
+func (n *Values) Est() *Cost      { return &n.C }
+func (n *Projection) Est() *Cost  { return &n.C }
+func (n *ModifyTable) Est() *Cost { return &n.C }
+
+func (n *SeqScan) Children() []Node     { return nil }
+func (n *Result) Children() []Node      { return nil }
+func (n *Values) Children() []Node      { return nil }
+func (n *Projection) Children() []Node  { return []Node{n.Child} }
+func (n *ModifyTable) Children() []Node { return []Node{n.Child} }
+
+// Stmt is a planned statement.
+type Stmt struct {
+	Root    Node
+	Columns []*analyze.Target // the output columns (SELECT list or RETURNING), nil if none
+	Query   *analyze.Query
+}
+
+// Plan builds the plan of a query.
+func Plan(q *analyze.Query) (*Stmt, error) {
+	switch q.Cmd {
+	case analyze.CmdSelect:
+		var in Node
+		if len(q.RTable) == 0 {
+			in = &Result{C: Cost{Total: CPUTupleCost, Rows: 1}, Qual: q.Where}
+		} else {
+			in = seqScan(q.RTable[0], q.Where)
+		}
+		p := &Projection{Child: in, Targets: q.Targets}
+		p.C = *in.Est()
+		p.C.Width = 8 * len(q.Targets)
+		return &Stmt{Root: p, Columns: q.Targets, Query: q}, nil
+	case analyze.CmdInsert:
+		rte := q.RTable[q.Result]
+		v := &Values{Rows: q.Values, C: Cost{Total: CPUOperatorCost * float64(len(q.Values)), Rows: float64(len(q.Values))}}
+		return modify(q, rte, v), nil
+	case analyze.CmdUpdate, analyze.CmdDelete:
+		rte := q.RTable[q.Result]
+		return modify(q, rte, seqScan(rte, q.Where)), nil
+	}
+	return nil, pgerr.New(pgerr.FeatureNotSupported, "cannot plan this statement")
+}
+
+func modify(q *analyze.Query, rte *analyze.RTE, child Node) *Stmt {
+	m := &ModifyTable{Cmd: q.Cmd, Rel: rte.Rel, Cols: rte.Cols, Child: child, Set: q.Set, Returning: q.Returning}
+	m.C = *child.Est()
+	m.C.Total += CPUTupleCost * m.C.Rows
+	return &Stmt{Root: m, Columns: q.Returning, Query: q}
+}
+
+// seqScan estimates a scan with no statistics: PostgreSQL's defaults of
+// 10 pages when a relation was never analyzed, a third of rows kept by a
+// qual.
+func seqScan(rte *analyze.RTE, qual analyze.Expr) *SeqScan {
+	pages := 10.0
+	rows := pages * 50
+	s := &SeqScan{Rel: rte.Rel, Cols: rte.Cols, Qual: qual}
+	s.C.Total = pages*SeqPageCost + rows*CPUTupleCost
+	if qual != nil {
+		s.C.Total += rows * CPUOperatorCost
+		rows /= 3
+	}
+	s.C.Rows = rows
+	s.C.Width = 8 * len(rte.Cols)
+	return s
+}

@@ -1,0 +1,653 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/tuskdb/tusk/catalog"
+	"github.com/tuskdb/tusk/internal/base"
+	"github.com/tuskdb/tusk/internal/instance"
+	"github.com/tuskdb/tusk/internal/pgerr"
+	"github.com/tuskdb/tusk/mvcc"
+	"github.com/tuskdb/tusk/sql/analyze"
+	"github.com/tuskdb/tusk/sql/ast"
+	"github.com/tuskdb/tusk/sql/exec"
+	"github.com/tuskdb/tusk/sql/parser"
+	"github.com/tuskdb/tusk/sql/plan"
+	"github.com/tuskdb/tusk/sql/types"
+)
+
+// TxStatus is the transaction status a backend reports (ReadyForQuery).
+type TxStatus byte
+
+// Transaction states.
+const (
+	TxIdle   TxStatus = 'I' // no transaction block
+	TxActive TxStatus = 'T' // in a transaction block
+	TxFailed TxStatus = 'E' // in a failed transaction block
+)
+
+// Session is a backend (S1).
+type Session struct {
+	inst     *instance.Instance
+	id       int32
+	Settings *Settings
+
+	xact      *mvcc.Xact
+	inBlock   bool
+	failed    bool
+	isolation string
+	snap      *mvcc.Snapshot // kept for REPEATABLE READ (S3)
+	ddl       bool           // holds inst.DDL (S5)
+	cursor    *Cursor        // the open cursor, if any
+	closed    bool
+}
+
+// New starts a session on an instance.
+func New(inst *instance.Instance, settings *Settings) *Session {
+	return &Session{inst: inst, id: inst.NewBackendID(), Settings: settings}
+}
+
+// ID returns the backend id.
+func (s *Session) ID() int32 { return s.id }
+
+// Status reports the transaction state.
+func (s *Session) Status() TxStatus {
+	switch {
+	case s.failed:
+		return TxFailed
+	case s.inBlock:
+		return TxActive
+	}
+	return TxIdle
+}
+
+// Column describes a result column.
+type Column struct {
+	Name   string
+	Type   *types.T
+	Typmod int32
+}
+
+// Cursor is a running statement's result. Close it before the next
+// statement of the session.
+type Cursor struct {
+	s        *Session
+	cols     []Column
+	it       exec.Iter
+	tag      string
+	affected int64
+	count    int64
+	rows     [][]types.Datum // precomputed rows of utility statements
+	done     bool
+	err      error
+	implicit bool // the statement runs in its own transaction (S2)
+	modify   bool // INSERT/UPDATE/DELETE: the count is of rows changed
+}
+
+// Columns returns the result columns (empty for statements without rows).
+func (c *Cursor) Columns() []Column { return c.cols }
+
+// Tag returns the command tag, complete after the last row was read.
+func (c *Cursor) Tag() string {
+	if strings.Contains(c.tag, "%d") {
+		return fmt.Sprintf(c.tag, c.RowsAffected())
+	}
+	return c.tag
+}
+
+// RowsAffected returns the number of rows the statement changed or returned.
+func (c *Cursor) RowsAffected() int64 {
+	if c.it != nil {
+		if n, ok := exec.Affected(c.it); ok {
+			c.affected = n
+		}
+	}
+	if c.modify {
+		return c.affected
+	}
+	return c.count
+}
+
+// Next returns the next row, or nil at the end.
+func (c *Cursor) Next() ([]types.Datum, error) {
+	if c.done {
+		return nil, c.err
+	}
+	if c.it == nil {
+		if len(c.rows) == 0 {
+			c.done = true
+			return nil, nil
+		}
+		r := c.rows[0]
+		c.rows = c.rows[1:]
+		c.count++
+		return r, nil
+	}
+	row, err := c.it.Next()
+	if err != nil {
+		c.fail(err)
+		return nil, err
+	}
+	if row == nil {
+		c.done = true
+		return nil, nil
+	}
+	c.count++
+	return row.Vals, nil
+}
+
+func (c *Cursor) fail(err error) {
+	c.done, c.err = true, err
+	if c.it != nil {
+		c.it.Close()
+		c.it = nil
+	}
+	c.s.cursor = nil
+	c.s.statementFailed()
+}
+
+// Close finishes the statement: it drains nothing, and commits an
+// implicit transaction (S2). It returns the error that ended the cursor,
+// or the commit's.
+func (c *Cursor) Close() error {
+	if c.s.cursor != c {
+		return c.err
+	}
+	c.s.cursor = nil
+	if c.it != nil && c.modify {
+		// A DML statement runs to completion even when the caller stops
+		// reading its RETURNING rows, as in PostgreSQL.
+		for !c.done {
+			if _, err := c.Next(); err != nil {
+				return err
+			}
+		}
+	}
+	if c.it != nil {
+		c.RowsAffected()
+		c.it.Close()
+		c.it = nil
+	}
+	c.done = true
+	return c.s.statementDone()
+}
+
+// Exec runs every statement in sql, discarding rows, and returns the last
+// statement's cursor, already closed.
+func (s *Session) Exec(ctx context.Context, sql string, args []any) (*Cursor, error) {
+	c, err := s.Query(ctx, sql, args)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		row, err := c.Next()
+		if err != nil {
+			c.Close()
+			return nil, err
+		}
+		if row == nil {
+			break
+		}
+	}
+	return c, c.Close()
+}
+
+// Query runs the statements in sql; all but the last run to completion and
+// the last one's cursor is returned open (S1: close it before the next call).
+func (s *Session) Query(ctx context.Context, sql string, args []any) (*Cursor, error) {
+	if s.closed {
+		return nil, pgerr.New(pgerr.AdminShutdown, "terminating connection due to administrator command")
+	}
+	if s.cursor != nil {
+		return nil, pgerr.New(pgerr.ObjectInUse, "another statement of this session is still open")
+	}
+	stmts, err := parser.Parse(sql)
+	if err != nil {
+		if s.inBlock {
+			s.failed = true
+		}
+		return nil, err
+	}
+	if len(stmts) == 0 {
+		return &Cursor{s: s, tag: "", done: true}, nil
+	}
+	if len(stmts) > 1 && len(args) > 0 {
+		return nil, pgerr.New(pgerr.SyntaxError, "cannot insert multiple commands into a prepared statement")
+	}
+	for i, st := range stmts {
+		c, err := s.run(ctx, st, args)
+		if err != nil {
+			return nil, err
+		}
+		if i == len(stmts)-1 {
+			return c, nil
+		}
+		for {
+			row, err := c.Next()
+			if err != nil {
+				return nil, err
+			}
+			if row == nil {
+				break
+			}
+		}
+		if err := c.Close(); err != nil {
+			return nil, err
+		}
+	}
+	panic("unreachable")
+}
+
+// begin starts a transaction if none is running.
+func (s *Session) begin() {
+	if s.xact != nil {
+		return
+	}
+	iso, _ := s.Settings.Get("default_transaction_isolation")
+	if s.isolation != "" {
+		iso = s.isolation
+	}
+	s.isolation = iso
+	s.xact = s.inst.Xacts.Begin(mvcc.XactOptions{SynchronousCommit: s.syncCommit()})
+}
+
+func (s *Session) syncCommit() bool {
+	v, _ := s.Settings.Get("synchronous_commit")
+	return v != "off"
+}
+
+// snapshot returns the statement's snapshot (S3).
+func (s *Session) snapshot() *mvcc.Snapshot {
+	if s.isolation == "read committed" || s.isolation == "" {
+		return s.inst.Xacts.GetSnapshot(s.xact)
+	}
+	if s.snap == nil {
+		s.snap = s.inst.Xacts.GetSnapshot(s.xact)
+	}
+	// Later commands of the transaction see its own earlier changes.
+	snap := *s.snap
+	snap.CurCID = s.xact.CID()
+	return &snap
+}
+
+// run executes one statement.
+func (s *Session) run(ctx context.Context, st ast.Stmt, args []any) (*Cursor, error) {
+	if tx, ok := st.(*ast.TransactionStmt); ok {
+		return s.transaction(tx)
+	}
+	if s.failed {
+		return nil, pgerr.New(pgerr.InFailedSqlTransaction, "current transaction is aborted, commands ignored until end of transaction block")
+	}
+	implicit := !s.inBlock
+	s.begin()
+	c, err := s.dispatch(ctx, st, args)
+	if err != nil {
+		s.statementFailed()
+		return nil, err
+	}
+	c.implicit = implicit
+	s.cursor = c
+	return c, nil
+}
+
+// statementDone ends a statement that succeeded (S2, S4).
+func (s *Session) statementDone() error {
+	if s.xact == nil {
+		return nil
+	}
+	s.xact.CommandCounterIncrement()
+	if !s.inBlock {
+		return s.endXact(true)
+	}
+	return nil
+}
+
+// statementFailed ends a statement that failed (S2).
+func (s *Session) statementFailed() {
+	if s.inBlock {
+		s.failed = true
+		return
+	}
+	s.endXact(false)
+}
+
+// endXact commits or aborts the current transaction (S5).
+func (s *Session) endXact(commit bool) error {
+	x := s.xact
+	if x == nil {
+		return nil
+	}
+	s.xact, s.snap, s.inBlock, s.failed, s.isolation = nil, nil, false, false, ""
+	var err error
+	if commit {
+		x.SetSynchronousCommit(s.syncCommit())
+		err = x.Commit()
+		if err != nil {
+			commit = false
+		}
+	} else {
+		err = x.Abort()
+	}
+	for _, node := range s.inst.Catalog.XactDone(x, commit) {
+		s.inst.Heap.Forget(node)
+		s.inst.Pool.DropRelation(node)
+		if uerr := s.inst.Smgr.Unlink(node); uerr != nil && err == nil {
+			err = uerr
+		}
+	}
+	if s.ddl {
+		s.ddl = false
+		s.inst.DDL.Unlock()
+	}
+	return err
+}
+
+// Close ends the session, rolling back an open transaction.
+func (s *Session) Close() error {
+	if s.closed {
+		return nil
+	}
+	if s.cursor != nil {
+		s.cursor.Close()
+	}
+	s.closed = true
+	return s.endXact(false)
+}
+
+func (s *Session) transaction(tx *ast.TransactionStmt) (*Cursor, error) {
+	switch tx.Kind {
+	case ast.TransBegin, ast.TransStart:
+		if s.inBlock {
+			// PostgreSQL warns "there is already a transaction in progress" and goes on.
+			return &Cursor{s: s, tag: "BEGIN", done: true}, nil
+		}
+		for _, o := range tx.Options {
+			if o.Name == "transaction_isolation" {
+				if lit, ok := o.Arg.(*ast.Literal); ok {
+					iso, _ := isolationSetting(lit.Val)
+					s.isolation = iso
+				}
+			}
+		}
+		s.inBlock = true
+		s.begin()
+		return s.utilityDone("BEGIN")
+	case ast.TransCommit:
+		if !s.inBlock {
+			// PostgreSQL warns "there is no transaction in progress".
+			return s.utilityDone("COMMIT")
+		}
+		if s.failed {
+			return s.utilityDone2("ROLLBACK", s.endXact(false))
+		}
+		return s.utilityDone2("COMMIT", s.endXact(true))
+	case ast.TransRollback:
+		return s.utilityDone2("ROLLBACK", s.endXact(false))
+	}
+	return nil, pgerr.New(pgerr.FeatureNotSupported, "%s is not supported yet", "this transaction command")
+}
+
+func (s *Session) utilityDone(tag string) (*Cursor, error) {
+	c := &Cursor{s: s, tag: tag}
+	s.cursor = c
+	return c, nil
+}
+
+func (s *Session) utilityDone2(tag string, err error) (*Cursor, error) {
+	if err != nil {
+		return nil, err
+	}
+	return s.utilityDone(tag)
+}
+
+// lookupRelation resolves a relation name through search_path.
+func (s *Session) lookupRelation(snap *mvcc.Snapshot, schema, name string) (*catalog.Relation, error) {
+	cat := s.inst.Catalog
+	if schema != "" {
+		ns, ok, err := cat.LookupNamespace(snap, schema)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, pgerr.New(pgerr.InvalidSchemaName, "schema %q does not exist", schema)
+		}
+		return cat.LookupRelation(s.xact, snap, ns, name)
+	}
+	for _, ns := range []base.OID{catalog.PgCatalogNamespace, catalog.PublicNamespace} {
+		rel, err := cat.LookupRelation(s.xact, snap, ns, name)
+		if err != nil || rel != nil {
+			return rel, err
+		}
+	}
+	return nil, nil
+}
+
+func (s *Session) dispatch(ctx context.Context, st ast.Stmt, args []any) (*Cursor, error) {
+	switch n := st.(type) {
+	case *ast.SelectStmt, *ast.InsertStmt, *ast.UpdateStmt, *ast.DeleteStmt:
+		return s.query(ctx, st, args)
+	case *ast.CreateTableStmt:
+		return s.createTable(n)
+	case *ast.DropStmt:
+		return s.drop(ctx, n)
+	case *ast.CheckpointStmt:
+		return s.utilityDone2("CHECKPOINT", s.inst.Checkpoint(false))
+	case *ast.VariableSetStmt:
+		return s.set(n)
+	case *ast.VariableShowStmt:
+		return s.show(n)
+	}
+	return nil, pgerr.New(pgerr.FeatureNotSupported, "statement %s is not supported yet", strings.TrimPrefix(fmt.Sprintf("%T", st), "*ast."))
+}
+
+func (s *Session) query(ctx context.Context, st ast.Stmt, args []any) (*Cursor, error) {
+	snap := s.snapshot()
+	env := &analyze.Env{LookupRelation: func(schema, name string) (*catalog.Relation, error) {
+		return s.lookupRelation(snap, schema, name)
+	}}
+	q, err := analyze.Analyze(st, env)
+	if err != nil {
+		return nil, err
+	}
+	params, err := bindParams(q.Params, args)
+	if err != nil {
+		return nil, err
+	}
+	p, err := plan.Plan(q)
+	if err != nil {
+		return nil, err
+	}
+	ec := &exec.Context{Ctx: ctx, Heap: s.inst.Heap, Xact: s.xact, Snap: snap, Params: params,
+		SerializableConflicts: s.isolation != "read committed"}
+	it, err := exec.Build(ec, p.Root)
+	if err != nil {
+		return nil, err
+	}
+	c := &Cursor{s: s, it: it, modify: q.Cmd != analyze.CmdSelect}
+	for _, t := range p.Columns {
+		c.cols = append(c.cols, Column{Name: t.Name, Type: t.Expr.Type(), Typmod: t.Expr.Typmod()})
+	}
+	switch q.Cmd {
+	case analyze.CmdSelect:
+		c.tag = "SELECT %d"
+	case analyze.CmdInsert:
+		c.tag = "INSERT 0 %d"
+	case analyze.CmdUpdate:
+		c.tag = "UPDATE %d"
+	case analyze.CmdDelete:
+		c.tag = "DELETE %d"
+	}
+	return c, nil
+}
+
+// takeDDL acquires the catalog lock for the rest of the transaction (S5).
+func (s *Session) takeDDL() {
+	if !s.ddl {
+		s.inst.DDL.Lock()
+		s.ddl = true
+	}
+}
+
+func (s *Session) createTable(n *ast.CreateTableStmt) (*Cursor, error) {
+	if n.Persistence == ast.PersistTemp || len(n.Inherits) > 0 {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "temporary and inherited tables are not supported yet")
+	}
+	s.takeDDL()
+	snap := s.snapshot()
+	ns := catalog.PublicNamespace
+	if n.Table.Schema != "" {
+		o, ok, err := s.inst.Catalog.LookupNamespace(snap, n.Table.Schema)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, pgerr.New(pgerr.InvalidSchemaName, "schema %q does not exist", n.Table.Schema).WithPosition(n.Table.Pos + 1)
+		}
+		ns = o
+	}
+	if n.IfNotExists {
+		if rel, err := s.inst.Catalog.LookupRelation(s.xact, snap, ns, n.Table.Name); err != nil {
+			return nil, err
+		} else if rel != nil {
+			return s.utilityDone("CREATE TABLE") // PostgreSQL: NOTICE relation already exists, skipping
+		}
+	}
+	var cols []catalog.Column
+	for _, cd := range n.Columns {
+		t, mod, err := analyze.ResolveType(cd.Type)
+		if err != nil {
+			return nil, err
+		}
+		c := catalog.Column{Name: cd.Name, Type: t.OID, Typmod: mod}
+		for _, con := range cd.Constraints {
+			switch con.Kind {
+			case ast.ConstrNotNull:
+				c.NotNull = true
+			case ast.ConstrNull:
+			case ast.ConstrPrimary:
+				c.NotNull = true // the unique index comes with the B-tree issue
+			default:
+				return nil, pgerr.New(pgerr.FeatureNotSupported, "this column constraint is not supported yet").WithPosition(con.Pos + 1)
+			}
+		}
+		cols = append(cols, c)
+	}
+	for _, con := range n.Constraints {
+		if con.Kind != ast.ConstrPrimary {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "this table constraint is not supported yet").WithPosition(con.Pos + 1)
+		}
+		for _, k := range con.Keys {
+			found := false
+			for i := range cols {
+				if cols[i].Name == k {
+					cols[i].NotNull, found = true, true
+				}
+			}
+			if !found {
+				return nil, pgerr.New(pgerr.UndefinedColumn, "column %q named in key does not exist", k).WithPosition(con.Pos + 1)
+			}
+		}
+	}
+	if _, err := s.inst.Catalog.CreateRelation(s.xact, snap, ns, n.Table.Name, catalog.KindTable, cols); err != nil {
+		if pe, ok := err.(*pgerr.Error); ok && pe.Position == 0 && pe.Code == pgerr.DuplicateTable {
+			pe.Position = 0
+		}
+		return nil, err
+	}
+	return s.utilityDone("CREATE TABLE")
+}
+
+func (s *Session) drop(ctx context.Context, n *ast.DropStmt) (*Cursor, error) {
+	if n.Kind != ast.ObjectTable {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "DROP %s is not supported yet", n.Kind)
+	}
+	s.takeDDL()
+	snap := s.snapshot()
+	for _, rv := range n.Objects {
+		rel, err := s.lookupRelation(snap, rv.Schema, rv.Name)
+		if err != nil {
+			return nil, err
+		}
+		if rel == nil {
+			if n.IfExists {
+				continue // PostgreSQL: NOTICE table does not exist, skipping
+			}
+			return nil, pgerr.New(pgerr.UndefinedTable, "table %q does not exist", rv.Name)
+		}
+		if rel.Namespace == catalog.PgCatalogNamespace {
+			return nil, pgerr.New(pgerr.InsufficientPrivilege, "permission denied: %q is a system catalog", rel.Name)
+		}
+		if err := s.inst.Catalog.DropRelation(ctx, s.xact, snap, rel); err != nil {
+			return nil, err
+		}
+	}
+	return s.utilityDone("DROP TABLE")
+}
+
+func (s *Session) set(n *ast.VariableSetStmt) (*Cursor, error) {
+	switch n.Kind {
+	case ast.VarReset, ast.VarSetDefault:
+		if n.Name == "all" {
+			s.Settings.vals = map[string]string{}
+			return s.utilityDone("RESET")
+		}
+		if err := s.Settings.Reset(n.Name); err != nil {
+			return nil, err
+		}
+		if n.Kind == ast.VarReset {
+			return s.utilityDone("RESET")
+		}
+		return s.utilityDone("SET")
+	case ast.VarSetValue:
+		var parts []string
+		for _, a := range n.Args {
+			lit, ok := a.(*ast.Literal)
+			if !ok {
+				if cr, ok := a.(*ast.ColumnRef); ok && len(cr.Names) == 1 {
+					parts = append(parts, cr.Names[0])
+					continue
+				}
+				return nil, pgerr.New(pgerr.SyntaxError, "SET requires constant values").WithPosition(a.Position() + 1)
+			}
+			parts = append(parts, lit.Val)
+		}
+		name := n.Name
+		if name == "transaction_isolation" && s.xact != nil {
+			iso, _ := isolationSetting(strings.Join(parts, ", "))
+			if iso == "" {
+				return nil, badValue(name, strings.Join(parts, ", "))
+			}
+			s.isolation = iso
+			return s.utilityDone("SET")
+		}
+		if err := s.Settings.Set(name, strings.Join(parts, ", ")); err != nil {
+			return nil, err
+		}
+		return s.utilityDone("SET")
+	}
+	return nil, pgerr.New(pgerr.FeatureNotSupported, "this form of SET is not supported yet")
+}
+
+func (s *Session) show(n *ast.VariableShowStmt) (*Cursor, error) {
+	if n.Name == "all" {
+		c := &Cursor{s: s, tag: "SHOW", cols: []Column{{"name", types.Text, -1}, {"setting", types.Text, -1}, {"description", types.Text, -1}}}
+		for _, name := range Names() {
+			v, _ := s.Settings.Get(name)
+			c.rows = append(c.rows, []types.Datum{name, v, ""})
+		}
+		s.cursor = c
+		return c, nil
+	}
+	v, err := s.Settings.Get(n.Name)
+	if n.Name == "transaction_isolation" && s.isolation != "" {
+		v, err = s.isolation, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	c := &Cursor{s: s, tag: "SHOW", cols: []Column{{n.Name, types.Text, -1}}, rows: [][]types.Datum{{v}}}
+	s.cursor = c
+	return c, nil
+}
