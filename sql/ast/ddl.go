@@ -10,6 +10,7 @@ type CreateTableStmt struct {
 	Columns     []*ColumnDef
 	Constraints []*Constraint // table constraints
 	Inherits    []*RangeVar
+	Options     []*DefElem // WITH (storage options)
 	OnCommit    OnCommit
 }
 

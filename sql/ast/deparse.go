@@ -746,6 +746,19 @@ func (p *printer) typeName(t *TypeName) {
 	}
 }
 
+// funcExpr prints a func_expr_windowless: casts must use the CAST syntax.
+func (p *printer) funcExpr(e Expr) {
+	if tc, ok := e.(*TypeCast); ok {
+		p.w("CAST(")
+		p.expr(tc.Arg)
+		p.w(" AS ")
+		p.typeName(tc.Type)
+		p.w(")")
+		return
+	}
+	p.expr(e)
+}
+
 func (p *printer) alias(a *Alias) {
 	p.w(" AS ")
 	p.ident(a.Name)
@@ -794,18 +807,22 @@ func (p *printer) tableExpr(t TableExpr) {
 		}
 		if t.RowsFrom {
 			p.w("ROWS FROM (")
-			p.exprs(t.Funcs)
+			for i, f := range t.Funcs {
+				if i > 0 {
+					p.w(", ")
+				}
+				p.funcExpr(f)
+			}
 			p.w(")")
 		} else if len(t.Funcs) == 1 {
-			p.expr(t.Funcs[0])
+			p.funcExpr(t.Funcs[0])
 		}
 		if t.WithOrdinality {
 			p.w(" WITH ORDINALITY")
 		}
 		if t.Alias != nil {
-			p.w(" AS")
+			p.w(" AS ")
 			if t.Alias.Name != "" {
-				p.w(" ")
 				p.ident(t.Alias.Name)
 			}
 			if t.Alias.Columns != nil {
@@ -1358,7 +1375,11 @@ func (p *printer) seqOptions(l []*DefElem) {
 			}
 		case "owned_by":
 			p.w("OWNED BY ")
-			p.defArg(d.Arg)
+			if c, ok := d.Arg.(*ColumnRef); ok && len(c.Names) == 1 && c.Names[0] == "none" {
+				p.w("NONE")
+			} else {
+				p.defArg(d.Arg)
+			}
 		case "sequence_name":
 			p.w("SEQUENCE NAME ")
 			p.defArg(d.Arg)

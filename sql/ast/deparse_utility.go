@@ -102,6 +102,10 @@ func (p *printer) utilityStmt(s Stmt) {
 			}
 			p.w(")")
 		}
+		if s.Options != nil {
+			p.w(" WITH ")
+			p.relOptions(s.Options)
+		}
 		switch s.OnCommit {
 		case OnCommitPreserveRows:
 			p.w(" ON COMMIT PRESERVE ROWS")
@@ -514,6 +518,20 @@ func (p *printer) varSet(s *VariableSetStmt) {
 		p.w(" FROM CURRENT")
 		return
 	}
+	if len(s.Args) == 1 && s.Name == "timezone" {
+		if tc, ok := s.Args[0].(*TypeCast); ok {
+			// SET TIME ZONE INTERVAL '...' [fields] has no generic spelling.
+			p.w("TIME ZONE INTERVAL ")
+			p.expr(tc.Arg)
+			if f := intervalFieldNames[tc.Type.IntervalFields]; f != "" {
+				p.w(" ", f)
+			}
+			if n, ok := singleIntTypmod(tc.Type); ok {
+				p.w("(", n, ")")
+			}
+			return
+		}
+	}
 	p.varName(s.Name)
 	if s.Kind == VarSetDefault {
 		p.w(" TO DEFAULT")
@@ -523,11 +541,6 @@ func (p *printer) varSet(s *VariableSetStmt) {
 	for i, a := range s.Args {
 		if i > 0 {
 			p.w(", ")
-		}
-		if tc, ok := a.(*TypeCast); ok && s.Name == "timezone" {
-			// SET TIME ZONE INTERVAL '...' has no generic spelling.
-			p.expr(tc.Arg)
-			continue
 		}
 		p.expr(a)
 	}

@@ -12,17 +12,12 @@
 //
 //	Node, Stmt, Expr, TableExpr  interfaces; every node has Position()
 //	String(n Node) string         canonical SQL text of any node (deparse)
+//	Inspect(n, func(Node) bool)   depth-first walk, like go/ast.Inspect
+//	QuoteIdent, QuoteString       quoting helpers
 //
-// Invariants (see README.md):
+// Invariants A1..A4 are in README.md: Pos of every node, name folding,
+// String round-trips, nil for "not written".
 //
-//	A1: every node carries Pos, the 0-based byte offset into the statement
-//	    text of the first token of the construct (for operators: of the
-//	    operator token, as PostgreSQL's A_Expr location).
-//	A2: names are stored as the parser resolved them: unquoted identifiers
-//	    folded to lower case, quoted ones verbatim, both truncated to 63 bytes.
-//	A3: String output re-parses to an identical tree (positions aside);
-//	    expressions print fully parenthesized, so the printed form shows the
-//	    tree's shape.
-//	A4: nil slices and zero values mean "not written"; the parser never
-//	    stores empty non-nil slices for optional lists.
+// Files: ast.go (interfaces, FROM items), expr.go, query.go (SELECT, INSERT,
+// UPDATE, DELETE), ddl.go, utility.go, deparse*.go (String).
 package ast

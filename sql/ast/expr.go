@@ -86,7 +86,7 @@ type UnaryExpr struct {
 }
 
 // BinaryExpr is an infix operator: a + b, a = b, a || b, a -> 'k' ...
-// OpSchema is set for OPERATOR(schema.op).
+// OpSchema is set for OPERATOR(schema.op). != is stored as "<>".
 type BinaryExpr struct {
 	Pos      int
 	Op       string
@@ -192,7 +192,8 @@ type LikeExpr struct {
 }
 
 // AnyAllExpr is x op ANY|SOME|ALL (array expression). With a subquery it is
-// a SubLink instead.
+// a SubLink instead. x [NOT] LIKE/ILIKE ANY (...) has Op "~~", "!~~", "~~*"
+// or "!~~*", as in PostgreSQL.
 type AnyAllExpr struct {
 	Pos   int
 	Op    string

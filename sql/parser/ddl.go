@@ -93,7 +93,9 @@ func (p *parser) parseCreateTable(pos int, persist ast.Persistence) ast.Stmt {
 	ifne := p.parseIfNotExists()
 	rel := p.parseQualifiedName()
 	// CREATE TABLE name [(cols)] AS query
-	if p.isKw(kwAS) || p.is('(') && isColId(p.peek(1)) && (p.peek(2).typ == ',' || p.peek(2).typ == ')') && p.asFollowsParen() {
+	// A parenthesized plain name list can only be CREATE TABLE AS's column
+	// list: a table element needs a type after the name.
+	if p.isKw(kwAS) || p.ctasOnly || p.is('(') && isColId(p.peek(1)) && (p.peek(2).typ == ',' || p.peek(2).typ == ')') {
 		st := &ast.CreateTableAsStmt{Pos: pos, Table: rel, Persistence: persist, IfNotExists: ifne}
 		if p.is('(') {
 			st.Columns = p.parseParenNameList()
@@ -132,7 +134,7 @@ func (p *parser) parseCreateTable(pos int, persist ast.Persistence) ast.Stmt {
 	}
 	if p.isKw(kwWITH) && p.peek(1).typ == '(' {
 		p.next()
-		p.parseRelOptions()
+		st.Options = p.parseRelOptions()
 	} else if p.isKw(kwWITHOUT) && p.peekIsKw(1, kwOIDS) {
 		p.next()
 		p.next()
@@ -157,22 +159,6 @@ func (p *parser) parseCreateTable(pos int, persist ast.Persistence) ast.Stmt {
 		p.parseName()
 	}
 	return st
-}
-
-// asFollowsParen reports whether the parenthesized name list at the current
-// token is followed by AS (CREATE TABLE t (a, b) AS ...).
-func (p *parser) asFollowsParen() bool {
-	k := 1
-	for {
-		t := p.peek(k)
-		if t.typ == ')' {
-			return p.peekIsKw(k+1, kwAS)
-		}
-		if t.typ == tEOF || k > 1<<16 {
-			return false
-		}
-		k++
-	}
 }
 
 // parseRelOptions parses '(' name [= value] (',' ...)* ')'.
@@ -415,6 +401,7 @@ func (p *parser) parseColConstraint() *ast.Constraint {
 		c.Expr = p.parseBExpr()
 	case kwGENERATED:
 		p.next()
+		whenPos := p.tok().pos
 		if p.acceptKw(kwALWAYS) {
 			c.Identity = ast.IdentityAlways
 		} else {
@@ -437,7 +424,7 @@ func (p *parser) parseColConstraint() *ast.Constraint {
 			p.expectKw(kwSTORED)
 			c.Kind = ast.ConstrGenerated
 			if c.Identity != ast.IdentityAlways {
-				p.fail(pgerr.SyntaxError, e.pos, "for a generated column, GENERATED ALWAYS must be specified")
+				p.fail(pgerr.SyntaxError, whenPos, "for a generated column, GENERATED ALWAYS must be specified")
 			}
 		}
 	case kwREFERENCES:
@@ -668,7 +655,7 @@ func (p *parser) parseConstraintAttributeSpec(c *ast.Constraint) {
 	kindName := map[ast.ConstrType]string{ast.ConstrCheck: "CHECK"}[c.Kind]
 	if bits&(deferrable|initDeferred) != 0 {
 		if c.Kind == ast.ConstrCheck {
-			p.fail(pgerr.FeatureNotSupported, c.Pos, "%s constraints cannot be marked DEFERRABLE", kindName)
+			p.fail(pgerr.FeatureNotSupported, -1, "%s constraints cannot be marked DEFERRABLE", kindName)
 		}
 		c.Deferrable = true
 	}
@@ -677,13 +664,13 @@ func (p *parser) parseConstraintAttributeSpec(c *ast.Constraint) {
 	}
 	if bits&notValid != 0 {
 		if c.Kind != ast.ConstrCheck && c.Kind != ast.ConstrForeign {
-			p.fail(pgerr.FeatureNotSupported, c.Pos, "%s constraints cannot be marked NOT VALID", c.Kind.String())
+			p.fail(pgerr.FeatureNotSupported, -1, "%s constraints cannot be marked NOT VALID", c.Kind.String())
 		}
 		c.NotValid = true
 	}
 	if bits&noInherit != 0 {
 		if c.Kind != ast.ConstrCheck {
-			p.fail(pgerr.FeatureNotSupported, c.Pos, "%s constraints cannot be marked NO INHERIT", c.Kind.String())
+			p.fail(pgerr.FeatureNotSupported, -1, "%s constraints cannot be marked NO INHERIT", c.Kind.String())
 		}
 		c.NoInherit = true
 	}
@@ -1098,9 +1085,7 @@ func (p *parser) parseReindex() ast.Stmt {
 			st.Kind = ast.ReindexDatabase
 		}
 		st.Concurrently = p.acceptKw(kwCONCURRENTLY)
-		if isColId(p.tok()) {
-			st.Name = p.parseName()
-		}
+		st.Name = p.parseName()
 	default:
 		p.syntaxErrorAt(k)
 	}

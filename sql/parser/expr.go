@@ -146,14 +146,23 @@ func (p *parser) infixPrec(b bool) int {
 		return precAnd
 	case kwISNULL, kwNOTNULL:
 		return precIs
-	case kwBETWEEN, kwIN, kwLIKE, kwILIKE, kwSIMILAR:
+	case kwBETWEEN, kwIN, kwLIKE, kwILIKE:
 		return precLike
+	case kwSIMILAR:
+		// SIMILAR without TO belongs to SUBSTRING(x SIMILAR p ESCAPE e).
+		if p.peekIsKw(1, kwTO) {
+			return precLike
+		}
 	case kwNOT:
 		n := p.peek(1)
 		if n.typ == tKeyword {
 			switch n.kw {
-			case kwBETWEEN, kwIN, kwLIKE, kwILIKE, kwSIMILAR:
+			case kwBETWEEN, kwIN, kwLIKE, kwILIKE:
 				return precLike // NOT_LA
+			case kwSIMILAR:
+				if p.peekIsKw(2, kwTO) {
+					return precLike
+				}
 			}
 		}
 	case kwAT:
@@ -175,11 +184,17 @@ func isNonassoc(prec int) bool {
 
 // parseInfix parses infix and postfix operators following left.
 func (p *parser) parseInfix(left ast.Expr, min int, b bool) ast.Expr {
+	// Each operator applied deepens the tree by one: count it against
+	// maxDepth too (P4), so consumers that recurse over the tree are safe.
+	built := 0
+	defer func() { p.depth -= built }()
 	for {
 		prec := p.infixPrec(b)
 		if prec == precNone || prec < min {
 			return left
 		}
+		p.enter()
+		built++
 		t := p.tok()
 		rhsNonassoc := false // the node built ends with an a_expr at a %nonassoc level
 		switch {
@@ -197,6 +212,8 @@ func (p *parser) parseInfix(left ast.Expr, min int, b bool) ast.Expr {
 			// makeAndExpr / makeOrExpr flatten left-nested chains.
 			if be, ok := left.(*ast.BoolExpr); ok && be.Op == op {
 				be.Args = append(be.Args, right)
+				p.leave() // no new level
+				built--
 			} else {
 				left = &ast.BoolExpr{Pos: t.pos, Op: op, Args: []ast.Expr{left, right}}
 			}
@@ -267,16 +284,13 @@ func (p *parser) parseSubqueryOp(left ast.Expr, op string, pos int) ast.Expr {
 	}
 	p.next()
 	all := t.kw == kwALL
-	e, sel := p.parseParenOrSelect()
+	e, sel := p.parseParenOrSelectNoRow()
 	if sel != nil {
 		kind := ast.AnySubLink
 		if all {
 			kind = ast.AllSubLink
 		}
 		return &ast.SubLink{Pos: pos, Kind: kind, Test: left, Op: op, Subquery: sel}
-	}
-	if r, ok := e.(*ast.RowExpr); ok && !r.Explicit {
-		p.syntaxErrorAt(p.prev) // '(' a_expr ')' only
 	}
 	return &ast.AnyAllExpr{Pos: pos, Op: op, All: all, Left: left, Right: e}
 }
@@ -408,6 +422,16 @@ func (p *parser) startsSelectTail() bool {
 // select_with_parens (sel != nil), a parenthesized a_expr, or an implicit
 // row constructor (a, b, ...) returned as a *ast.RowExpr with Explicit false.
 func (p *parser) parseParenOrSelect() (e ast.Expr, sel *ast.SelectStmt) {
+	return p.parseParenOrSelectRow(true)
+}
+
+// parseParenOrSelectNoRow is parseParenOrSelect for '(' a_expr ')' |
+// select_with_parens, where a row constructor is a syntax error.
+func (p *parser) parseParenOrSelectNoRow() (ast.Expr, *ast.SelectStmt) {
+	return p.parseParenOrSelectRow(false)
+}
+
+func (p *parser) parseParenOrSelectRow(allowRow bool) (e ast.Expr, sel *ast.SelectStmt) {
 	p.enter()
 	defer p.leave()
 	lp := p.expect('(')
@@ -438,6 +462,9 @@ func (p *parser) parseParenOrSelect() (e ast.Expr, sel *ast.SelectStmt) {
 		e = p.parseExpr()
 	}
 	if p.is(',') {
+		if !allowRow {
+			p.syntaxError()
+		}
 		args := []ast.Expr{e}
 		for p.accept(',') {
 			args = append(args, p.parseExpr())
@@ -603,9 +630,6 @@ func (p *parser) parseNameExpr() ast.Expr {
 		if len(names) > 1 && !isColId(first) {
 			p.syntaxErrorAt(first)
 		}
-		if len(names) > 3 {
-			p.fail(pgerr.SyntaxError, first.pos, "improper qualified name (too many dotted names): %s", strings.Join(names, "."))
-		}
 		fc := p.parseFuncCall(names, first.pos)
 		if p.is(tString) && fc.Filter == nil && fc.Over == nil && !fc.Star && !fc.Distinct && !fc.WithinGroup && !fc.Variadic {
 			// func_name '(' func_arg_list ')' Sconst: a type with modifiers.
@@ -615,7 +639,7 @@ func (p *parser) parseNameExpr() ast.Expr {
 				}
 			}
 			if fc.OrderBy != nil {
-				p.fail(pgerr.SyntaxError, fc.OrderBy[0].Pos, "type modifier cannot have ORDER BY")
+				p.fail(pgerr.SyntaxError, p.argOrderPos, "type modifier cannot have ORDER BY")
 			}
 			s := p.next()
 			tn := &ast.TypeName{Pos: first.pos, Names: names, Typmods: fc.Args}
@@ -705,7 +729,17 @@ func (p *parser) parseKeywordExpr(t token) ast.Expr {
 			p.expect(')')
 		}
 		return f
-	case kwCOALESCE, kwGREATEST, kwLEAST, kwNULLIF:
+	case kwNULLIF:
+		if paren {
+			p.next()
+			p.next()
+			a := p.parseExpr()
+			p.expect(',')
+			b := p.parseExpr()
+			p.expect(')')
+			return &ast.NullIfExpr{Pos: t.pos, Left: a, Right: b}
+		}
+	case kwCOALESCE, kwGREATEST, kwLEAST:
 		if paren {
 			p.next()
 			p.next()
@@ -716,13 +750,8 @@ func (p *parser) parseKeywordExpr(t token) ast.Expr {
 				return &ast.CoalesceExpr{Pos: t.pos, Args: args}
 			case kwGREATEST:
 				return &ast.MinMaxExpr{Pos: t.pos, Op: ast.Greatest, Args: args}
-			case kwLEAST:
-				return &ast.MinMaxExpr{Pos: t.pos, Op: ast.Least, Args: args}
 			}
-			if len(args) != 2 {
-				p.syntaxErrorAt(p.prev)
-			}
-			return &ast.NullIfExpr{Pos: t.pos, Left: args[0], Right: args[1]}
+			return &ast.MinMaxExpr{Pos: t.pos, Op: ast.Least, Args: args}
 		}
 	case kwGROUPING:
 		if paren {
@@ -888,6 +917,7 @@ func (p *parser) parseFuncCall(names []string, pos int) *ast.FuncCall {
 			}
 		}
 		if p.isKw(kwORDER) {
+			p.argOrderPos = p.tok().pos
 			fc.OrderBy = p.parseSortClause()
 		}
 	}
@@ -1059,10 +1089,6 @@ func (p *parser) parseSpecialFunc(t token) ast.Expr {
 	var fc *ast.FuncCall
 	switch t.kw {
 	case kwEXTRACT:
-		if p.is(')') {
-			fc = sysFunc(t.pos, "extract")
-			break
-		}
 		a := p.tok()
 		var field string
 		switch {

@@ -344,7 +344,7 @@ func invalidEncoding(s string) *pgerr.Error {
 	i := 0
 	for i < len(s) {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size <= 1 {
+		if r == utf8.RuneError && size <= 1 || r == 0 { // PostgreSQL text cannot hold NUL
 			break
 		}
 		i += size
@@ -401,9 +401,13 @@ func (l *lexer) scanString(start, body int, escapes bool) token {
 					t.err = pgerr.New(pgerr.InvalidEscapeSequence, "invalid Unicode escape").
 						WithHint("Unicode escapes must be \\uXXXX or \\UXXXXXXXX.").WithPosition(cursorPos(l.src, i))
 					return t
-				default:
+				case "invalid Unicode escape value":
 					l.pos = len(l.src)
-					return l.errorTok(err, i+n, i+n+1)
+					return l.errorTok(err, i, i+n)
+				default: // surrogate pair: reported at the character after the escape
+					l.pos = len(l.src)
+					_, size := utf8.DecodeRuneInString(l.src[min(i+n, len(l.src)):])
+					return l.errorTok(err, i+n, i+n+size)
 				}
 				i += n
 				continue
@@ -436,7 +440,7 @@ func (l *lexer) scanString(start, body int, escapes bool) token {
 	}
 	l.pos = i
 	s := sb.String()
-	if escapes && !utf8.ValidString(s) {
+	if escapes && (!utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0) {
 		return l.invalidUTF8(start, i, s)
 	}
 	return token{typ: tString, str: s, pos: start, end: i}
@@ -570,9 +574,17 @@ func (l *lexer) scanUnicode(start int) token {
 	if t.typ == tError {
 		return t
 	}
-	// Re-decode the raw body for Unicode escapes.
+	// Decode the Unicode escapes (str_udeescape). Error positions are the
+	// body start plus the offset in the de-quoted text, as PostgreSQL does.
 	var sb strings.Builder
 	s := t.str
+	bad := func(i int, msg string) token {
+		e := pgerr.New(pgerr.SyntaxError, "%s", msg).WithPosition(cursorPos(l.src, start+3) + utf8.RuneCountInString(s[:i]))
+		if msg == "invalid Unicode escape" {
+			e.Hint = "Unicode escapes must be \\XXXX or \\+XXXXXX."
+		}
+		return token{typ: tError, pos: start, end: t.end, err: e}
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] != '\\' {
 			sb.WriteByte(s[i])
@@ -589,14 +601,14 @@ func (l *lexer) scanUnicode(start int) token {
 			n, off = 6, 2
 		}
 		if i+off+n > len(s) {
-			return l.errorTok("invalid Unicode escape", start, t.end)
+			return bad(i, "invalid Unicode escape")
 		}
 		v, err := strconv.ParseUint(s[i+off:i+off+n], 16, 32)
-		if err != nil {
-			return l.errorTok("invalid Unicode escape", start, t.end)
+		if err != nil || strings.ContainsAny(s[i+off:i+off+n], "+-") {
+			return bad(i, "invalid Unicode escape")
 		}
 		if v == 0 || v > 0x10FFFF || v >= 0xD800 && v <= 0xDFFF {
-			return l.errorTok("invalid Unicode escape value", start, t.end)
+			return bad(i, "invalid Unicode escape value")
 		}
 		sb.WriteRune(rune(v))
 		i += off + n - 1

@@ -10,13 +10,38 @@ import (
 
 // maxDepth bounds the nesting of expressions and queries (P4), standing in
 // for PostgreSQL's check_stack_depth.
-const maxDepth = 1000
+const maxDepth = 20000
 
 // Parse parses a string of ';'-separated SQL statements. Empty statements
 // are skipped. On error it returns a *pgerr.Error (P1) and no statements.
 // Mirrors raw_parser.
 func Parse(sql string) (stmts []ast.Stmt, err error) {
-	if !utf8.ValidString(sql) {
+	raw, err := ParseRaw(sql)
+	if err != nil {
+		return nil, err
+	}
+	stmts = make([]ast.Stmt, len(raw))
+	for i, r := range raw {
+		stmts[i] = r.Stmt
+	}
+	return stmts, nil
+}
+
+// RawStmt is a parsed statement with the byte range of its text (without
+// the terminating ';'), like PostgreSQL's RawStmt stmt_location/stmt_len.
+// Text(sql) returns that text.
+type RawStmt struct {
+	Stmt  ast.Stmt
+	Start int // byte offset of the statement's first token
+	End   int // byte offset just past its last token
+}
+
+// Text returns the statement's source text within sql.
+func (r RawStmt) Text(sql string) string { return sql[r.Start:r.End] }
+
+// ParseRaw is Parse, also returning where each statement is in the text.
+func ParseRaw(sql string) (stmts []RawStmt, err error) {
+	if !validText(sql) {
 		return nil, invalidEncoding(sql)
 	}
 	p := &parser{src: sql, lex: lexer{src: sql}}
@@ -32,10 +57,33 @@ func Parse(sql string) (stmts []ast.Stmt, err error) {
 	return p.parseStmtMulti(), nil
 }
 
+// ParseTypeName parses a type name such as "varchar(10)" or "int[]"
+// (PostgreSQL's parseTypeString).
+func ParseTypeName(s string) (t *ast.TypeName, err error) {
+	if !validText(s) {
+		return nil, invalidEncoding(s)
+	}
+	p := &parser{src: s, lex: lexer{src: s}}
+	defer func() {
+		if r := recover(); r != nil {
+			b, ok := r.(bailout)
+			if !ok {
+				panic(r)
+			}
+			t, err = nil, b.err
+		}
+	}()
+	t = p.parseTypename()
+	if p.tok().typ != tEOF {
+		p.syntaxError()
+	}
+	return t, nil
+}
+
 // ParseExpr parses a single expression (a_expr), e.g. a column default
 // stored in the catalog.
 func ParseExpr(sql string) (e ast.Expr, err error) {
-	if !utf8.ValidString(sql) {
+	if !validText(sql) {
 		return nil, invalidEncoding(sql)
 	}
 	p := &parser{src: sql, lex: lexer{src: sql}}
@@ -55,23 +103,32 @@ func ParseExpr(sql string) (e ast.Expr, err error) {
 	return e, nil
 }
 
+// validText reports whether s is valid UTF-8 without NUL bytes, as a
+// PostgreSQL query string must be.
+func validText(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
+}
+
 // bailout carries a parse error up to Parse (P2: the only panic value used).
 type bailout struct{ err *pgerr.Error }
 
 type parser struct {
 	src   string
 	lex   lexer
-	buf   []token // lookahead tokens not yet consumed
-	prev  token   // last consumed token
+	buf   []token // lookahead tokens; buf[head:] are not yet consumed
+	head  int
+	prev  token // last consumed token
 	depth int
 
-	parenStart int // position of the '(' of the last parenthesized FROM subquery
+	parenStart  int  // position of the '(' of the last parenthesized FROM subquery
+	ctasOnly    bool // CREATE TABLE must be CREATE TABLE AS (under EXPLAIN)
+	argOrderPos int  // position of the ORDER of the last aggregate argument ORDER BY
 }
 
 // peek returns the k-th token ahead (0 = current). A lexical error is
 // raised when the parser first looks at it (L2).
 func (p *parser) peek(k int) token {
-	for len(p.buf) <= k {
+	for len(p.buf)-p.head <= k {
 		var t token
 		if n := len(p.buf); n > 0 && (p.buf[n-1].typ == tEOF || p.buf[n-1].typ == tError) {
 			t = p.buf[n-1]
@@ -80,11 +137,11 @@ func (p *parser) peek(k int) token {
 		}
 		p.buf = append(p.buf, t)
 	}
-	t := p.buf[k]
+	t := &p.buf[p.head+k]
 	if t.typ == tError {
 		panic(bailout{t.err})
 	}
-	return t
+	return *t
 }
 
 func (p *parser) tok() token { return p.peek(0) }
@@ -93,7 +150,10 @@ func (p *parser) tok() token { return p.peek(0) }
 func (p *parser) next() token {
 	t := p.peek(0)
 	if t.typ != tEOF {
-		p.buf = p.buf[1:]
+		p.head++
+		if p.head == len(p.buf) { // reuse the buffer
+			p.buf, p.head = p.buf[:0], 0
+		}
 	}
 	p.prev = t
 	return t
@@ -319,18 +379,20 @@ func (p *parser) parseSconst() string {
 }
 
 // parseStmtMulti parses stmtmulti: stmt (';' stmt)*, dropping empty ones.
-func (p *parser) parseStmtMulti() []ast.Stmt {
-	var stmts []ast.Stmt
+func (p *parser) parseStmtMulti() []RawStmt {
+	var stmts []RawStmt
 	for {
 		for p.accept(';') {
 		}
 		if p.is(tEOF) {
 			return stmts
 		}
-		stmts = append(stmts, p.parseStmt())
+		start := p.tok().pos
+		s := p.parseStmt()
 		if !p.is(';') && !p.is(tEOF) {
 			p.syntaxError()
 		}
+		stmts = append(stmts, RawStmt{Stmt: s, Start: start, End: p.prev.end})
 	}
 }
 

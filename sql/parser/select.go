@@ -187,6 +187,8 @@ func (p *parser) parseSetOp(left *ast.SelectStmt, min int) *ast.SelectStmt {
 		}
 		right := p.parseSetOp(nil, prec+1)
 		left = &ast.SelectStmt{Pos: left.Pos, Op: op, All: all, Left: left, Right: right}
+		p.enter() // the tree deepens with each operation (P4)
+		defer p.leave()
 	}
 }
 
@@ -680,6 +682,8 @@ func (p *parser) startsJoin() bool {
 // takes a right operand that may itself contain joins (a JOIN b JOIN c ON x
 // ON y), as bison's shift preference gives.
 func (p *parser) parseJoin(left ast.TableExpr) ast.TableExpr {
+	p.enter()
+	defer p.leave()
 	t := p.next()
 	j := &ast.JoinExpr{Pos: t.pos, Left: left}
 	if t.kw == kwCROSS {
@@ -804,7 +808,7 @@ func isFuncTableStart(p *parser) bool {
 	t := p.tok()
 	if !(isTypeFuncName(t) || isColId(t)) {
 		// special functions such as COALESCE(...) or CURRENT_DATE
-		if t.typ == tKeyword && (t.kw == kwCURRENT_DATE || t.kw == kwCURRENT_TIMESTAMP || t.kw == kwLOCALTIMESTAMP ||
+		if t.typ == tKeyword && (t.kw == kwCAST || t.kw == kwCURRENT_DATE || t.kw == kwCURRENT_TIMESTAMP || t.kw == kwLOCALTIMESTAMP ||
 			t.kw == kwCURRENT_TIME || t.kw == kwLOCALTIME || t.kw == kwCURRENT_USER || t.kw == kwSESSION_USER ||
 			t.kw == kwUSER || t.kw == kwCURRENT_ROLE || t.kw == kwCURRENT_CATALOG) {
 			return true
@@ -906,8 +910,13 @@ func (p *parser) parseFuncExprWindowless() ast.Expr {
 			p.syntaxErrorAt(t)
 		}
 		return f
-	case *ast.SQLValueFunc, *ast.CoalesceExpr, *ast.MinMaxExpr, *ast.NullIfExpr, *ast.TypeCast:
+	case *ast.SQLValueFunc, *ast.CoalesceExpr, *ast.MinMaxExpr, *ast.NullIfExpr:
 		return e
+	case *ast.TypeCast:
+		if t.typ == tKeyword && t.kw == kwCAST {
+			return e
+		}
+		p.syntaxErrorAt(p.prev) // a typed literal such as foo(1) 'x'
 	}
 	p.syntaxErrorAt(t)
 	return nil

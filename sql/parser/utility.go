@@ -81,6 +81,9 @@ func (p *parser) parseAlterRelation(pos int, kind ast.ObjectType) ast.Stmt {
 	}
 	if p.isKw(kwSET) && p.peekIsKw(1, kwSCHEMA) {
 		p.next()
+		if kind == ast.ObjectIndex && ifExists {
+			p.syntaxError() // gram.y has no ALTER INDEX IF EXISTS ... SET SCHEMA
+		}
 		p.next()
 		return &ast.AlterObjectSchemaStmt{Pos: pos, Kind: kind, Relation: rel, NewSchema: p.parseName(), IfExists: ifExists}
 	}
@@ -488,6 +491,11 @@ func (p *parser) parseSet() ast.Stmt {
 		p.next()
 	}
 	n := p.tok()
+	// Unreserved keywords that start special forms are plain variable
+	// names when TO or = follows (generic_set).
+	if nx := p.peek(1); nx.typ == '=' || nx.typ == tKeyword && nx.kw == kwTO {
+		goto generic
+	}
 	switch {
 	case p.isKw(kwTRANSACTION) && !p.peekIsKw(1, kwSNAPSHOT):
 		p.next()
@@ -517,17 +525,11 @@ func (p *parser) parseSet() ast.Stmt {
 	case p.isKw(kwNAMES):
 		p.next()
 		st.Name = "client_encoding"
-		if v := p.tok(); v.typ == tString || isNonReservedWord(v) {
+		if v := p.tok(); v.typ == tString {
 			p.next()
-			if v.typ == tKeyword && v.kw == kwDEFAULT {
-				st.Kind = ast.VarSetDefault
-				return st
-			}
 			st.Args = []ast.Expr{&ast.Literal{Pos: v.pos, Kind: ast.LitString, Val: v.str}}
-		} else if p.isKw(kwDEFAULT) {
-			p.next()
-			st.Kind = ast.VarSetDefault
 		} else {
+			p.acceptKw(kwDEFAULT)
 			st.Kind = ast.VarSetDefault
 		}
 		return st
@@ -551,6 +553,7 @@ func (p *parser) parseSet() ast.Stmt {
 	case p.isKw(kwTRANSACTION), p.isKw(kwXML):
 		p.unsupported(n)
 	}
+generic:
 	st.Name = p.parseVarName()
 	if p.isKw(kwFROM) && p.peekIsKw(1, kwCURRENT) {
 		p.next()
@@ -701,7 +704,7 @@ func (p *parser) parseCopy() ast.Stmt {
 	case f.typ == tKeyword && (f.kw == kwSTDIN || f.kw == kwSTDOUT):
 		p.next()
 		if st.IsProgram {
-			p.fail(pgerr.SyntaxError, f.pos, "STDIN/STDOUT not allowed with PROGRAM")
+			p.fail(pgerr.SyntaxError, -1, "STDIN/STDOUT not allowed with PROGRAM")
 		}
 	default:
 		p.syntaxError()
@@ -721,7 +724,7 @@ func (p *parser) parseCopy() ast.Stmt {
 	if st.Query == nil && p.isKw(kwWHERE) {
 		w := p.next()
 		if !st.IsFrom {
-			p.fail(pgerr.FeatureNotSupported, w.pos, "WHERE clause not allowed with COPY TO")
+			p.fail(pgerr.SyntaxError, w.pos, "WHERE clause not allowed with COPY TO")
 		}
 		st.Where = p.parseExpr()
 	}
@@ -904,7 +907,9 @@ func (p *parser) parseExplain() ast.Stmt {
 	case q.typ == tKeyword && q.kw == kwEXECUTE:
 		st.Query = p.parseExecute()
 	case q.typ == tKeyword && q.kw == kwCREATE:
+		p.ctasOnly = true // ExplainableStmt has CreateAsStmt, not CreateStmt
 		c := p.parseCreate()
+		p.ctasOnly = false
 		if _, ok := c.(*ast.CreateTableAsStmt); !ok {
 			p.syntaxErrorAt(q)
 		}

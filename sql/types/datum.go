@@ -5,14 +5,15 @@ import (
 )
 
 // Datum is one SQL value (D1). nil is NULL; otherwise the Go type depends
-// on the SQL type:
+// on the SQL type (the date/time and uuid datum types carry a Val suffix
+// because Date, Time, Timestamp, Interval and UUID name the *T values):
 //
 //	bool                                       bool
 //	int2, int4, int8, oid, xid, cid, reg*      int64
 //	float4, float8                             float64
 //	numeric                                    *apd.Decimal (D2)
 //	text, varchar, bpchar, name, "char",
-//	json, jsonb, unknown, cstring              string (D3)
+//	json, jsonb, unknown, cstring, void        string (D3; void is "")
 //	bytea                                      []byte
 //	date                                       DateVal
 //	time                                       TimeVal

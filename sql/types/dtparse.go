@@ -996,7 +996,7 @@ func decodeDateTime(fields []dtField, sess *Session, wantTZ bool, t *tm) (dtype 
 					t.hour, t.min, t.sec = 0, 0, 0
 					tz = 0
 				case dtkEpoch, dtkLate, dtkEarly:
-					tmask = dtkDateM | dtkTimeM | dtkM(tkTZ)
+					// PostgreSQL 15 lets other fields follow and ignores them
 					dtype = val
 				default:
 					return 0, 0, dtBadFormat

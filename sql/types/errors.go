@@ -18,10 +18,6 @@ func errValueRange(s, typ string) error {
 	return pgerr.New(pgerr.NumericValueOutOfRange, "value \"%s\" is out of range for type %s", s, typ)
 }
 
-func errOutOfRange(what string) error {
-	return pgerr.New(pgerr.NumericValueOutOfRange, "%s out of range", what)
-}
-
 var (
 	errIntOutOfRange      = pgerr.New(pgerr.NumericValueOutOfRange, "integer out of range")
 	errSmallintOutOfRange = pgerr.New(pgerr.NumericValueOutOfRange, "smallint out of range")

@@ -59,9 +59,13 @@ func (sess *Session) Parse(t *T, typmod int32, s string) (Datum, error) {
 		return parseBytea(s)
 	case UUID.OID:
 		return parseUUID(s)
-	case JSON.OID:
-		return parseJSONText(s)
-	case JSONB.OID:
+	case JSON.OID, JSONB.OID:
+		if err := checkUTF8(s); err != nil {
+			return nil, err
+		}
+		if t.OID == JSON.OID {
+			return parseJSONText(s)
+		}
 		return parseJSONB(s)
 	case Date.OID:
 		return sess.parseDate(s)

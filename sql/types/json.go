@@ -31,6 +31,7 @@ type jv struct {
 	keys  []string // object keys
 	vals  []*jv    // object values
 	raw   bool     // top-level scalar (PostgreSQL's raw scalar pseudo array)
+	text  string   // the value's source text (json keeps it verbatim)
 }
 
 type jsonLexer struct {
@@ -126,6 +127,16 @@ func parseJSON(s string, forJSONB bool) (*jv, error) {
 const maxJSONDepth = 6400
 
 func (l *jsonLexer) value(forJSONB bool, depth int) (*jv, error) {
+	l.skipWS()
+	start := l.pos
+	v, err := l.value1(forJSONB, depth)
+	if err == nil && !forJSONB {
+		v.text = l.s[start:l.pos]
+	}
+	return v, err
+}
+
+func (l *jsonLexer) value1(forJSONB bool, depth int) (*jv, error) {
 	if depth > maxJSONDepth {
 		return nil, pgerr.New(pgerr.StatementTooComplex, "stack depth limit exceeded")
 	}
@@ -145,7 +156,7 @@ func (l *jsonLexer) value(forJSONB bool, depth int) (*jv, error) {
 		for {
 			l.skipWS()
 			if l.pos >= len(l.s) || l.s[l.pos] != '"' {
-				if depth >= 0 && len(obj.keys) == 0 {
+				if len(obj.keys) == 0 {
 					return nil, l.expected("string or \"}\"")
 				}
 				return nil, l.expected("string")
@@ -639,7 +650,7 @@ func cmpInt(a, b int) int {
 }
 
 // appendJSONBCanonical renders v for hashing: numbers reduced so that
-// values that compare equal hash equal (N2).
+// values that compare equal hash equal (H1).
 func appendJSONBCanonical(b []byte, v *jv) []byte {
 	switch v.kind {
 	case jbvNumeric:

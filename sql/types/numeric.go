@@ -42,7 +42,7 @@ var quant = apd.Context{
 }
 
 // NumericDScale returns the display scale (digits after the point) of a
-// finite numeric datum (N1).
+// finite numeric datum (D2).
 func NumericDScale(d *apd.Decimal) int {
 	if d.Exponent >= 0 {
 		return 0
@@ -50,7 +50,7 @@ func NumericDScale(d *apd.Decimal) int {
 	return int(-d.Exponent)
 }
 
-// normNumeric brings d to the datum invariant N1: exponent <= 0, no
+// normNumeric brings d to the datum invariant D2: exponent <= 0, no
 // negative zero, NaN unsigned. It checks the format limits.
 func normNumeric(d *apd.Decimal) (*apd.Decimal, error) {
 	switch d.Form {
@@ -206,7 +206,7 @@ func formatNumeric(d *apd.Decimal) string {
 func NumericFromInt(v int64) *apd.Decimal { return apd.New(v, 0) }
 
 // numericReduced returns d without trailing fractional zeros, the
-// canonical form used for hashing (N2).
+// canonical form used for hashing (H1).
 func numericReduced(d *apd.Decimal) string {
 	if d.Form != apd.Finite {
 		return formatNumeric(d)

@@ -52,10 +52,10 @@ type opKey struct {
 }
 
 var (
-	operators   []*Operator
-	opByKey     = map[opKey]*Operator{}
-	opByName    = map[string][]*Operator{}
-	opByOID     = map[base.OID]*Operator{}
+	operators []*Operator
+	opByKey   = map[opKey]*Operator{}
+	opByName  = map[string][]*Operator{}
+	opByOID   = map[base.OID]*Operator{}
 )
 
 func init() {
@@ -184,11 +184,14 @@ func buildOpImpls() map[string]opFunc {
 	addCmp(m, "bytea", "", typeCmp(Bytea))
 	addCmp(m, "char", "", strCmp)
 	addCmp(m, "name", "", strCmp)
-	addCmp(m, "text", "", strCmp)
+	m["texteq"] = func(_ *Session, l, r Datum) (Datum, error) { return str(l) == str(r), nil }
+	m["textne"] = func(_ *Session, l, r Datum) (Datum, error) { return str(l) != str(r), nil }
 	for _, s := range cmpSuffixes {
 		pred := cmpPreds[s]
 		f := func(_ *Session, l, r Datum) (Datum, error) { return pred(strings.Compare(str(l), str(r))), nil }
-		m["text_"+s] = f
+		if s != "eq" && s != "ne" {
+			m["text_"+s] = f
+		}
 		m["name"+s+"text"] = f
 		m["text"+s+"name"] = f
 	}
@@ -424,6 +427,10 @@ func buildOpImpls() map[string]opFunc {
 	// jsonb
 	m["jsonb_concat"] = func(_ *Session, l, r Datum) (Datum, error) { return jsonbConcat(str(l), str(r)) }
 	m["jsonb_delete"] = func(_ *Session, l, r Datum) (Datum, error) { return jsonbDelete(str(l), r) }
+	m["json_object_field"] = jsonField(false)
+	m["json_object_field_text"] = jsonField(true)
+	m["json_array_element"] = jsonElement(false)
+	m["json_array_element_text"] = jsonElement(true)
 	m["jsonb_object_field"] = jsonbField(false)
 	m["jsonb_object_field_text"] = jsonbField(true)
 	m["jsonb_array_element"] = jsonbElement(false)
@@ -483,44 +490,86 @@ func Like(s, pattern string, fold bool) (bool, error) {
 	return likeMatch([]rune(s), []rune(pattern))
 }
 
-func likeMatch(s, p []rune) (bool, error) {
-	for len(p) > 0 {
+const (
+	likeFalse = iota
+	likeTrue
+	likeAbort // the text ran out: no later start position can match either
+)
+
+// likeMatch mirrors MatchText: the "abort" result keeps patterns with
+// many '%' from backtracking exponentially.
+func likeMatch(t, p []rune) (bool, error) {
+	r, err := matchText(t, p)
+	return r == likeTrue, err
+}
+
+func errLikeEscape() error {
+	return pgerr.New(pgerr.InvalidEscapeSequence, "LIKE pattern must not end with escape character")
+}
+
+func matchText(t, p []rune) (int, error) {
+	for len(t) > 0 && len(p) > 0 {
 		switch p[0] {
 		case '\\':
-			if len(p) < 2 {
-				return false, pgerr.New(pgerr.InvalidEscapeSequence, "LIKE pattern must not end with escape character")
-			}
-			if len(s) == 0 || s[0] != p[1] {
-				return false, nil
-			}
-			s, p = s[1:], p[2:]
-		case '%':
-			for len(p) > 0 && p[0] == '%' {
-				p = p[1:]
-			}
+			p = p[1:]
 			if len(p) == 0 {
-				return true, nil
+				return likeFalse, errLikeEscape()
 			}
-			for i := 0; i <= len(s); i++ {
-				ok, err := likeMatch(s[i:], p)
-				if err != nil || ok {
-					return ok, err
+			if p[0] != t[0] {
+				return likeFalse, nil
+			}
+		case '%':
+			p = p[1:]
+			for len(p) > 0 {
+				if p[0] == '%' {
+					p = p[1:]
+				} else if p[0] == '_' {
+					if len(t) == 0 {
+						return likeAbort, nil
+					}
+					t, p = t[1:], p[1:]
+				} else {
+					break
 				}
 			}
-			return false, nil
+			if len(p) == 0 {
+				return likeTrue, nil
+			}
+			first := p[0]
+			if first == '\\' {
+				if len(p) < 2 {
+					return likeFalse, errLikeEscape()
+				}
+				first = p[1]
+			}
+			for len(t) > 0 {
+				if t[0] == first {
+					r, err := matchText(t, p)
+					if err != nil || r != likeFalse {
+						return r, err
+					}
+				}
+				t = t[1:]
+			}
+			return likeAbort, nil
 		case '_':
-			if len(s) == 0 {
-				return false, nil
-			}
-			s, p = s[1:], p[1:]
 		default:
-			if len(s) == 0 || s[0] != p[0] {
-				return false, nil
+			if p[0] != t[0] {
+				return likeFalse, nil
 			}
-			s, p = s[1:], p[1:]
 		}
+		t, p = t[1:], p[1:]
 	}
-	return len(s) == 0, nil
+	if len(t) > 0 {
+		return likeFalse, nil
+	}
+	for len(p) > 0 && p[0] == '%' {
+		p = p[1:]
+	}
+	if len(p) == 0 {
+		return likeTrue, nil
+	}
+	return likeAbort, nil
 }
 
 func jsonbValueDatum(v *jv, asText bool) Datum {
@@ -536,6 +585,55 @@ func jsonbValueDatum(v *jv, asText bool) Datum {
 		}
 	}
 	return string(appendJSONB(nil, v))
+}
+
+// jsonValueDatum returns a json value's source text, or for ->> a
+// string's contents and NULL for null.
+func jsonValueDatum(v *jv, asText bool) Datum {
+	if asText {
+		switch v.kind {
+		case jbvNull:
+			return nil
+		case jbvString:
+			return v.str
+		}
+	}
+	return v.text
+}
+
+// jsonField mirrors json_object_field(_text): the last duplicate key wins.
+func jsonField(asText bool) opFunc {
+	return func(_ *Session, l, r Datum) (Datum, error) {
+		v, err := parseJSON(str(l), false)
+		if err != nil || v.kind != jbvObject {
+			return nil, err
+		}
+		key := str(r)
+		for i := len(v.keys) - 1; i >= 0; i-- {
+			if v.keys[i] == key {
+				return jsonValueDatum(v.vals[i], asText), nil
+			}
+		}
+		return nil, nil
+	}
+}
+
+// jsonElement mirrors json_array_element(_text).
+func jsonElement(asText bool) opFunc {
+	return func(_ *Session, l, r Datum) (Datum, error) {
+		v, err := parseJSON(str(l), false)
+		if err != nil || v.kind != jbvArray {
+			return nil, err
+		}
+		i := i64(r)
+		if i < 0 {
+			i += int64(len(v.elems))
+		}
+		if i < 0 || i >= int64(len(v.elems)) {
+			return nil, nil
+		}
+		return jsonValueDatum(v.elems[i], asText), nil
+	}
 }
 
 func jsonbField(asText bool) opFunc {

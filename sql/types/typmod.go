@@ -3,6 +3,8 @@ package types
 import (
 	"strconv"
 	"strings"
+
+	"github.com/tuskdb/tusk/internal/pgerr"
 )
 
 // A typmod is PostgreSQL's int32 type modifier (pg_attribute.atttypmod);
@@ -191,4 +193,106 @@ func quoteIdentIfNeeded(s string) string {
 		return s
 	}
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// TypmodIn turns the modifiers written after a type name into a typmod,
+// as the type's typmodin function does: varchar(n), character(n),
+// numeric(p[,s]), time(p), timestamp(p), interval with the grammar's
+// (range[, precision]) pair. A precision above the maximum is reduced
+// with a warning (returned, Severity "WARNING"), as PostgreSQL does.
+// Mirrors varchartypmodin, bpchartypmodin, numerictypmodin,
+// anytime_typmodin and intervaltypmodin.
+func TypmodIn(t *T, args []int32) (typmod int32, warning *pgerr.Error, err error) {
+	if t.IsArray() {
+		return TypmodIn(t.Elem, args)
+	}
+	switch t.OID {
+	case Varchar.OID, Bpchar.OID:
+		name := "varchar"
+		if t.OID == Bpchar.OID {
+			name = "char"
+		}
+		if len(args) != 1 {
+			return 0, nil, pgerr.New(pgerr.InvalidParameterValue, "invalid type modifier")
+		}
+		if args[0] < 1 {
+			return 0, nil, pgerr.New(pgerr.InvalidParameterValue, "length for type %s must be at least 1", name)
+		}
+		if args[0] > MaxVarcharLen {
+			return 0, nil, pgerr.New(pgerr.InvalidParameterValue, "length for type %s cannot exceed %d", name, MaxVarcharLen)
+		}
+		return CharTypmod(int(args[0])), nil, nil
+	case Numeric.OID:
+		if len(args) < 1 || len(args) > 2 {
+			return 0, nil, pgerr.New(pgerr.InvalidParameterValue, "invalid NUMERIC type modifier")
+		}
+		p, s := args[0], int32(0)
+		if len(args) == 2 {
+			s = args[1]
+		}
+		if p < 1 || p > NumericMaxPrecision {
+			return 0, nil, pgerr.New(pgerr.InvalidParameterValue, "NUMERIC precision %d must be between 1 and %d", p, NumericMaxPrecision)
+		}
+		if s < NumericMinScale || s > NumericMaxScale {
+			return 0, nil, pgerr.New(pgerr.InvalidParameterValue, "NUMERIC scale %d must be between %d and %d", s, NumericMinScale, NumericMaxScale)
+		}
+		return NumericTypmod(int(p), int(s)), nil, nil
+	case Time.OID, Timestamp.OID, Timestamptz.OID:
+		name := "TIME"
+		switch t.OID {
+		case Timestamp.OID:
+			name = "TIMESTAMP"
+		case Timestamptz.OID:
+			name = "TIMESTAMP(%d) WITH TIME ZONE"
+		}
+		if len(args) != 1 {
+			return 0, nil, pgerr.New(pgerr.InvalidParameterValue, "invalid type modifier")
+		}
+		return timePrecision(name, args[0])
+	case Interval.OID:
+		switch len(args) {
+		case 1:
+			if intervalFieldNames[int(args[0])] == "" && args[0] != IntervalFullRange {
+				return 0, nil, pgerr.New(pgerr.InvalidParameterValue, "invalid INTERVAL type modifier")
+			}
+			return IntervalTypmod(int(args[0]), IntervalFullPrecision), nil, nil
+		case 2:
+			rng := int(args[0])
+			if intervalFieldNames[rng] == "" && rng != IntervalFullRange {
+				return 0, nil, pgerr.New(pgerr.InvalidParameterValue, "invalid INTERVAL type modifier")
+			}
+			if args[1] < 0 {
+				return 0, nil, pgerr.New(pgerr.InvalidParameterValue, "INTERVAL(%d) precision must not be negative", args[1])
+			}
+			p := args[1]
+			var w *pgerr.Error
+			if p > MaxTimePrecision {
+				w = pgerr.New(pgerr.InvalidParameterValue, "INTERVAL(%d) precision reduced to maximum allowed, %d", p, MaxTimePrecision)
+				w.Severity = "WARNING"
+				p = MaxTimePrecision
+			}
+			return IntervalTypmod(rng, int(p)), w, nil
+		}
+		return 0, nil, pgerr.New(pgerr.InvalidParameterValue, "invalid INTERVAL type modifier")
+	}
+	return 0, nil, pgerr.New(pgerr.SyntaxError, "type modifier is not allowed for type \"%s\"", t.Name)
+}
+
+// timePrecision mirrors anytime_typmod_check.
+func timePrecision(name string, p int32) (int32, *pgerr.Error, error) {
+	label := func(v int32) string {
+		if strings.Contains(name, "%d") {
+			return strings.Replace(name, "%d", strconv.Itoa(int(v)), 1)
+		}
+		return name + "(" + strconv.Itoa(int(v)) + ")"
+	}
+	if p < 0 {
+		return 0, nil, pgerr.New(pgerr.InvalidParameterValue, "%s precision must not be negative", label(p))
+	}
+	if p > MaxTimePrecision {
+		w := pgerr.New(pgerr.InvalidParameterValue, "%s precision reduced to maximum allowed, %d", label(p), MaxTimePrecision)
+		w.Severity = "WARNING"
+		return MaxTimePrecision, w, nil
+	}
+	return p, nil, nil
 }
