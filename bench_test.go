@@ -2,12 +2,14 @@ package tusk
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/tuskdb/tusk/internal/base"
 	"github.com/tuskdb/tusk/mvcc"
+	"github.com/tuskdb/tusk/vfs"
 )
 
 // Durable single-row commits (synchronous_commit=on) from 1 and from 16
@@ -23,6 +25,7 @@ func benchCommits(b *testing.B, goroutines int) {
 		b.Fatal(err)
 	}
 	var next atomic.Int64
+	syncs0 := db.inst.Log.Stats().Syncs
 	b.ResetTimer()
 	if goroutines == 1 {
 		for i := 0; i < b.N; i++ {
@@ -42,10 +45,48 @@ func benchCommits(b *testing.B, goroutines int) {
 		})
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "commits/s")
+	b.ReportMetric(float64(b.N)/float64(max(db.inst.Log.Stats().Syncs-syncs0, 1)), "commits/fsync")
 }
 
 func BenchmarkCommitDurable1(b *testing.B)  { benchCommits(b, 1) }
 func BenchmarkCommitDurable16(b *testing.B) { benchCommits(b, 16) }
+
+// BenchmarkFdatasync is the yardstick for BenchmarkCommitDurable1: what
+// pg_test_fsync's "fdatasync" line measures (one 8 kB write at offset 0 of
+// a 16 MB zero-filled file, then fdatasync), through vfs.Default in the
+// same test binary, so it can be interleaved with the commit benchmarks
+// on a noisy machine (BENCHMARKS.md).
+func BenchmarkFdatasync(b *testing.B) {
+	name := b.TempDir() + "/fsync.out"
+	f, err := vfs.Default.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	zeros := make([]byte, 1<<20)
+	for off := int64(0); off < 16<<20; off += int64(len(zeros)) {
+		if _, err := f.WriteAt(zeros, off); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := f.Sync(); err != nil {
+		b.Fatal(err)
+	}
+	buf := make([]byte, 8192)
+	for i := range buf {
+		buf[i] = byte(i)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := f.WriteAt(buf, 0); err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Sync(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
+}
 
 func loadRows(b *testing.B, db *DB, n int) {
 	b.Helper()

@@ -93,10 +93,15 @@ func typeRow(t *types.T) []types.Datum {
 // OID counter restarts above every OID in use (C4).
 func (c *Catalog) Load(snap *mvcc.Snapshot) error {
 	max := FirstNormalObjectID
-	for _, t := range []*sysTable{&pgClass, &pgNamespace, &pgType} {
+	for _, t := range []*sysTable{&pgClass, &pgNamespace, &pgType, &pgRewrite, &pgAttrdef, &pgConstraint} {
 		err := c.scan(t, snap, func(row []types.Datum, _ base.ItemPointer) (bool, error) {
 			if o := base.OID(i64(row[0])); o >= max {
 				max = o + 1
+			}
+			if t == &pgClass { // TRUNCATE gives relations relfilenodes from the OID counter
+				if o := base.OID(i64(row[relFilenode])); o >= max {
+					max = o + 1
+				}
 			}
 			return true, nil
 		})

@@ -34,6 +34,7 @@ type Attribute struct {
 	NotNull    bool
 	HasDefault bool
 	Dropped    bool
+	Default    string // the DEFAULT expression as SQL text when HasDefault (pg_attrdef.adbin, C7)
 	tid        base.ItemPointer
 }
 
@@ -43,6 +44,7 @@ type Column struct {
 	Type    base.OID
 	Typmod  int32
 	NotNull bool
+	Default string // DEFAULT expression as SQL text, "" for none (C7)
 }
 
 // Catalog reads and writes the system catalog.
@@ -162,8 +164,7 @@ func (c *Catalog) scan(t *sysTable, snap *mvcc.Snapshot, fn func(row []types.Dat
 			if raw[i] == nil {
 				continue
 			}
-			ty, _ := types.ByOID(cl.typ)
-			d, err := types.Decode(ty, raw[i])
+			d, err := types.Decode(storageType(cl.typ), raw[i])
 			if err != nil {
 				return err
 			}
@@ -187,8 +188,10 @@ func (c *Catalog) insert(x *mvcc.Xact, t *sysTable, row []types.Datum) error {
 			}
 			continue
 		}
-		ty, _ := types.ByOID(cl.typ)
-		raw[i] = types.Encode(ty, row[i])
+		raw[i] = types.Encode(storageType(cl.typ), row[i])
+		if raw[i] == nil {
+			raw[i] = []byte{} // empty, not NULL
+		}
 	}
 	_, err := c.heap.Insert(base.RelFileNode{Rel: t.oid}, x, tuple.Form(raw))
 	return err
@@ -325,7 +328,7 @@ func (c *Catalog) loadAttrs(snap *mvcc.Snapshot, rel *Relation) error {
 		}
 	}
 	rel.Attrs = attrs
-	return nil
+	return c.loadDefaults(snap, rel)
 }
 
 // CreateRelation creates a table (kind 'r') in schema ns: its file and its
@@ -364,9 +367,15 @@ func (c *Catalog) CreateRelation(x *mvcc.Xact, snap *mvcc.Snapshot, ns base.OID,
 		return nil, err
 	}
 	for i, cl := range cols {
-		a := Attribute{Name: cl.Name, Num: int16(i + 1), Type: cl.Type, Typmod: cl.Typmod, NotNull: cl.NotNull}
+		a := Attribute{Name: cl.Name, Num: int16(i + 1), Type: cl.Type, Typmod: cl.Typmod, NotNull: cl.NotNull,
+			HasDefault: cl.Default != "", Default: cl.Default}
 		if err := c.insert(x, &pgAttribute, attrRow(oid, &a)); err != nil {
 			return nil, err
+		}
+		if a.HasDefault {
+			if err := c.insertDefault(x, oid, a.Num, a.Default); err != nil {
+				return nil, err
+			}
 		}
 		rel.Attrs = append(rel.Attrs, a)
 	}
@@ -377,6 +386,9 @@ func (c *Catalog) CreateRelation(x *mvcc.Xact, snap *mvcc.Snapshot, ns base.OID,
 // x commits (C5).
 func (c *Catalog) DropRelation(ctx context.Context, x *mvcc.Xact, snap *mvcc.Snapshot, rel *Relation) error {
 	ch := c.changes(x)
+	if err := c.dropObjectRows(ctx, x, snap, rel.OID); err != nil {
+		return err
+	}
 	if err := c.delete(ctx, x, &pgClass, rel.tid); err != nil {
 		return err
 	}
@@ -483,4 +495,24 @@ func attrRow(relid base.OID, a *Attribute) []types.Datum {
 		row[attCollation] = int64(100) // default collation
 	}
 	return row
+}
+
+// storageType is the type whose binary form a catalog column uses: its
+// own, or for types Tusk has no datum of (pg_node_tree, int2vector,
+// oidvector) the type with the same content (text, int2[], oid[]).
+func storageType(oid base.OID) *types.T {
+	switch oid {
+	case tNodeTree:
+		return types.Text
+	case tInt2Vector:
+		t, _ := types.ByOID(1005)
+		return t
+	case tOidVector:
+		t, _ := types.ByOID(1028)
+		return t
+	}
+	if t, ok := types.ByOID(oid); ok {
+		return t
+	}
+	return types.Text
 }

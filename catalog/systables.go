@@ -45,6 +45,9 @@ const (
 	tAclArray  base.OID = 1034
 	tTextArray base.OID = 1009
 	tAnyArray  base.OID = 2277
+	// int2vector and oidvector are stored as int2[] / oid[] arrays.
+	tInt2Vector base.OID = 22
+	tOidVector  base.OID = 30
 )
 
 // col is a column of a system table.
@@ -217,3 +220,84 @@ var pgType = sysTable{PgTypeOID, "pg_type", []col{
 
 // sysTables lists the bootstrap relations in creation order.
 var sysTables = []*sysTable{&pgNamespace, &pgClass, &pgAttribute, &pgType}
+
+// More catalog relations, PostgreSQL's OIDs.
+const (
+	PgIndexOID   base.OID = 2610
+	PgRewriteOID base.OID = 2618
+	PgDependOID  base.OID = 2608
+)
+
+// Column numbers of pg_index.
+const (
+	indIndexRelID = iota
+	indRelID
+	indNatts
+	indNKeyAtts
+	indIsUnique
+	indNullsNotDistinct
+	indIsPrimary
+	indIsExclusion
+	indImmediate
+	indIsClustered
+	indIsValid
+	indCheckXmin
+	indIsReady
+	indIsLive
+	indIsReplident
+	indKey
+	indCollation
+	indClass
+	indOption
+	indExprs
+	indPred
+)
+
+var pgIndex = sysTable{PgIndexOID, "pg_index", []col{
+	{"indexrelid", tOid, true}, {"indrelid", tOid, true}, {"indnatts", tInt2, true}, {"indnkeyatts", tInt2, true},
+	{"indisunique", tBool, true}, {"indnullsnotdistinct", tBool, true}, {"indisprimary", tBool, true},
+	{"indisexclusion", tBool, true}, {"indimmediate", tBool, true}, {"indisclustered", tBool, true},
+	{"indisvalid", tBool, true}, {"indcheckxmin", tBool, true}, {"indisready", tBool, true},
+	{"indislive", tBool, true}, {"indisreplident", tBool, true}, {"indkey", tInt2Vector, true},
+	{"indcollation", tOidVector, true}, {"indclass", tOidVector, true}, {"indoption", tInt2Vector, true},
+	{"indexprs", tNodeTree, false}, {"indpred", tNodeTree, false},
+}}
+
+// Column numbers of pg_rewrite.
+const (
+	rwOID = iota
+	rwName
+	rwEvClass
+	rwEvType
+	rwEvEnabled
+	rwIsInstead
+	rwEvQual
+	rwEvAction
+)
+
+// pg_rewrite holds view definitions. Tusk keeps ev_action as the view's
+// query text (PostgreSQL stores a node tree); pg_get_viewdef prints it.
+var pgRewrite = sysTable{PgRewriteOID, "pg_rewrite", []col{
+	{"oid", tOid, true}, {"rulename", tName, true}, {"ev_class", tOid, true}, {"ev_type", tChar, true},
+	{"ev_enabled", tChar, true}, {"is_instead", tBool, true}, {"ev_qual", tNodeTree, true}, {"ev_action", tNodeTree, true},
+}}
+
+// Column numbers of pg_depend.
+const (
+	depClassID = iota
+	depObjID
+	depObjSubID
+	depRefClassID
+	depRefObjID
+	depRefObjSubID
+	depType
+)
+
+var pgDepend = sysTable{PgDependOID, "pg_depend", []col{
+	{"classid", tOid, true}, {"objid", tOid, true}, {"objsubid", tInt4, true}, {"refclassid", tOid, true},
+	{"refobjid", tOid, true}, {"refobjsubid", tInt4, true}, {"deptype", tChar, true},
+}}
+
+func init() {
+	sysTables = append(sysTables, &pgIndex, &pgRewrite, &pgDepend, &pgAttrdef, &pgConstraint)
+}

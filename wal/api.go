@@ -81,6 +81,11 @@ type Options struct {
 	WriterDelay time.Duration
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// NoPreallocate turns off creating segment files whole and
+	// zero-filled before use (W11), so they grow as they are written.
+	// Preallocation is off by itself on a *vfs.MemFS, where it would only
+	// cost memory.
+	NoPreallocate bool
 }
 
 // Rmgr is a resource manager's redo entry.

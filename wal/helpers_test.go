@@ -110,11 +110,33 @@ func testPage(lower, upper int, seed byte) []byte {
 	return p
 }
 
-// hookFS wraps an FS to inject faults or pause in Sync and WriteAt.
+// hookFS wraps an FS to inject faults or pause in Sync, WriteAt, Rename
+// and SyncDir. It is not a *vfs.MemFS, so a log on a hookFS over a MemFS
+// preallocates its segments (W11).
 type hookFS struct {
 	vfs.FS
-	onSync  func(name string) error
-	onWrite func(name string) error
+	onSync    func(name string) error
+	onWrite   func(name string) error
+	onRename  func(oldname, newname string) error
+	onSyncDir func(dir string) error
+}
+
+func (h *hookFS) Rename(oldname, newname string) error {
+	if h.onRename != nil {
+		if err := h.onRename(oldname, newname); err != nil {
+			return err
+		}
+	}
+	return h.FS.Rename(oldname, newname)
+}
+
+func (h *hookFS) SyncDir(dir string) error {
+	if h.onSyncDir != nil {
+		if err := h.onSyncDir(dir); err != nil {
+			return err
+		}
+	}
+	return h.FS.SyncDir(dir)
 }
 
 type hookFile struct {

@@ -25,12 +25,13 @@ const (
 // of records in segment files, with an in-memory buffer in front of it.
 // Insert, Flush and the getters are safe for concurrent use.
 type Log struct {
-	fs      vfs.FS
-	dir     string
-	segSize int64
-	bufSize int
-	delay   time.Duration
-	now     func() time.Time
+	fs       vfs.FS
+	dir      string
+	segSize  int64
+	bufSize  int
+	delay    time.Duration
+	now      func() time.Time
+	prealloc bool // segments are created whole and zero-filled (W11)
 
 	// insMu guards the insert position and the WAL buffer (PostgreSQL's
 	// WAL insertion lock).
@@ -54,11 +55,18 @@ type Log struct {
 	flushing  bool
 
 	// writeMu serializes writing and fsyncing (PostgreSQL's WALWriteLock).
-	// Lock order: flushMu (released before taking writeMu), writeMu, insMu.
+	// Lock order: flushMu (released before taking writeMu), writeMu,
+	// insMu; writeMu, prealMu.
 	writeMu sync.Mutex
 	spare   []byte
 	segs    map[uint64]vfs.File // segment files open for writing
-	dirty   map[uint64]bool     // segments written since their last fsync
+	dirty   []uint64            // segments written since their last fsync, ascending
+	curSeg  uint64              // the segment of the last write
+
+	// prealMu serializes the creation of segment files (W11) by the
+	// writer and the preallocator.
+	prealMu sync.Mutex
+	pre     preallocator
 
 	insertLSN  atomic.Uint64 // = insertPos, for lock-free readers
 	writtenLSN atomic.Uint64 // end of what was written to the files
@@ -66,6 +74,7 @@ type Log struct {
 	failed     atomic.Pointer[pgerr.Error]
 
 	nRecords, nBytes, nFPIs, nWrites, nSyncs atomic.Uint64
+	nPrealloc, nRemoved                      atomic.Uint64
 
 	writerHook func() // tests: called after each WAL writer cycle
 }
@@ -76,7 +85,11 @@ type Stats struct {
 	Bytes   uint64 // bytes inserted
 	FPIs    uint64 // full-page images inserted
 	Writes  uint64 // write calls to segment files
-	Syncs   uint64 // fsyncs of segment files
+	Syncs   uint64 // fsyncs of segment files (for records; not counting preallocation)
+	// Prealloc counts segment files created zero-filled (W11), Removed
+	// those removed by RemoveSegmentsBefore (W12).
+	Prealloc uint64
+	Removed  uint64
 }
 
 var (
@@ -102,12 +115,13 @@ func Open(opts Options) (*Log, error) {
 		delay:   opts.WriterDelay,
 		now:     opts.Now,
 		segs:    map[uint64]vfs.File{},
-		dirty:   map[uint64]bool{},
 	}
 	l.flushCond = sync.NewCond(&l.flushMu)
+	l.pre.cond = sync.NewCond(&l.pre.mu)
 	if l.fs == nil {
 		l.fs = vfs.Default
 	}
+	l.prealloc = preallocOn(opts, l.fs)
 	if l.dir == "" {
 		return nil, pgerr.New(pgerr.InvalidParameterValue, "WAL directory must be set")
 	}
@@ -133,10 +147,14 @@ func Open(opts Options) (*Log, error) {
 	if err := l.fs.SyncDir(path.Dir(l.dir)); err != nil {
 		return nil, ioErr(err, "could not fsync directory \"%s\"", path.Dir(l.dir))
 	}
-	segnos, err := l.listSegments()
+	names, err := l.fs.ReadDir(l.dir)
 	if err != nil {
+		return nil, ioErr(err, "could not read directory \"%s\"", l.dir)
+	}
+	if err := l.removeTempSegment(names); err != nil {
 		return nil, err
 	}
+	segnos := l.segmentsIn(names)
 	fresh := len(segnos) == 0
 	if len(segnos) > 0 && segnos[0] == 0 {
 		h, err := l.readStreamHeader()
@@ -158,6 +176,10 @@ func Open(opts Options) (*Log, error) {
 				return nil, pgerr.New(pgerr.DataCorrupted,
 					"WAL segment size %d of \"%s\" does not match the configured %d", ss, l.dir, l.segSize)
 			}
+		}
+	} else if len(segnos) > 0 {
+		if err := l.checkSegmentSizes(segnos); err != nil {
+			return nil, err
 		}
 	}
 	if fresh {
@@ -183,6 +205,11 @@ func (l *Log) listSegments() ([]uint64, error) {
 	if err != nil {
 		return nil, ioErr(err, "could not read directory \"%s\"", l.dir)
 	}
+	return l.segmentsIn(names), nil
+}
+
+// segmentsIn returns the segment numbers among names, ascending.
+func (l *Log) segmentsIn(names []string) []uint64 {
 	var segnos []uint64
 	for _, n := range names {
 		if s, ok := parseSegmentName(n, l.segSize); ok {
@@ -190,7 +217,26 @@ func (l *Log) listSegments() ([]uint64, error) {
 		}
 	}
 	slices.Sort(segnos)
-	return segnos, nil
+	return segnos
+}
+
+// checkSegmentSizes checks the segment size of a log whose segment 0, and
+// with it the stream header, was removed (W12): every segment but the last
+// is exactly one segment long and none is longer, as a log written with
+// another segment size would not be.
+func (l *Log) checkSegmentSizes(segnos []uint64) error {
+	for k, s := range segnos {
+		size, err := l.fs.Stat(l.segPath(s))
+		if err != nil {
+			return ioErr(err, "could not stat file \"%s\"", l.segPath(s))
+		}
+		if size > l.segSize || (size != l.segSize && k < len(segnos)-1) {
+			return pgerr.New(pgerr.DataCorrupted,
+				"WAL segment \"%s\" is %d bytes long, which does not match the configured segment size %d",
+				l.segPath(s), size, l.segSize)
+		}
+	}
+	return nil
 }
 
 // readStreamHeader returns segment 0's header bytes, or nil when they are
@@ -219,9 +265,25 @@ func (l *Log) readStreamHeader() ([]byte, error) {
 }
 
 // create starts a new log: segment 0 with the stream header, durable
-// before Open returns.
+// before Open returns. With preallocation segment 0 is built whole and
+// renamed into place (W11), so it exists only with its header.
 func (l *Log) create() error {
 	name := l.segPath(0)
+	if l.prealloc {
+		l.prealMu.Lock()
+		err := l.initSegment(0, encodeStreamHeader(l.segSize), nil)
+		l.prealMu.Unlock()
+		if err != nil {
+			return err
+		}
+		f, err := l.fs.OpenFile(name, os.O_RDWR, 0)
+		if err != nil {
+			return ioErr(err, "could not open file \"%s\"", name)
+		}
+		l.segs[0] = f
+		l.setPosition(FirstLSN, InvalidLSN)
+		return nil
+	}
 	f, err := l.fs.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return ioErr(err, "could not create file \"%s\"", name)
@@ -268,7 +330,11 @@ func (l *Log) Failed() error {
 
 // fail enters the failed state (W7) and returns the error that did it.
 func (l *Log) fail(err error, format string, args ...any) error {
-	e := pgerr.Wrap(pgerr.IoError, err, format, args...)
+	return l.failWith(pgerr.Wrap(pgerr.IoError, err, format, args...))
+}
+
+// failWith enters the failed state (W7) with e.
+func (l *Log) failWith(e *pgerr.Error) error {
 	e.Severity = "PANIC"
 	l.failed.CompareAndSwap(nil, e)
 	return l.failed.Load()
@@ -317,11 +383,13 @@ func (l *Log) Dir() string { return l.dir }
 // Stats returns the log's counters.
 func (l *Log) Stats() Stats {
 	return Stats{
-		Records: l.nRecords.Load(),
-		Bytes:   l.nBytes.Load(),
-		FPIs:    l.nFPIs.Load(),
-		Writes:  l.nWrites.Load(),
-		Syncs:   l.nSyncs.Load(),
+		Records:  l.nRecords.Load(),
+		Bytes:    l.nBytes.Load(),
+		FPIs:     l.nFPIs.Load(),
+		Writes:   l.nWrites.Load(),
+		Syncs:    l.nSyncs.Load(),
+		Prealloc: l.nPrealloc.Load(),
+		Removed:  l.nRemoved.Load(),
 	}
 }
 
@@ -493,25 +561,23 @@ func (l *Log) writeLocked(fsync bool) error {
 	if written <= l.FlushedLSN() {
 		return nil
 	}
-	segnos := make([]uint64, 0, len(l.dirty))
-	for s := range l.dirty {
-		segnos = append(segnos, s)
-	}
-	slices.Sort(segnos)
-	for _, s := range segnos {
+	for i, s := range l.dirty {
 		if err := l.segs[s].Sync(); err != nil {
+			l.dirty = l.dirty[i:]
 			return l.fail(err, "could not fsync file \"%s\"", l.segPath(s)) // W7
 		}
 		l.nSyncs.Add(1)
-		delete(l.dirty, s)
 	}
+	l.dirty = l.dirty[:0]
 	l.flushedLSN.Store(uint64(written))
-	// Segments wholly before the write position are complete: close them.
-	cur := uint64(written) / uint64(l.segSize)
-	for s, f := range l.segs {
-		if s < cur && !l.dirty[s] {
-			f.Close()
-			delete(l.segs, s)
+	if len(l.segs) > 1 {
+		// Segments before the one written last are complete and synced:
+		// close them.
+		for s, f := range l.segs {
+			if s < l.curSeg {
+				f.Close()
+				delete(l.segs, s)
+			}
 		}
 	}
 	return nil
@@ -531,7 +597,15 @@ func (l *Log) writeRange(start LSN, data []byte) error {
 			return l.fail(err, "could not write to file \"%s\" at offset %d", l.segPath(segno), off)
 		}
 		l.nWrites.Add(1)
-		l.dirty[segno] = true
+		if k := len(l.dirty); k == 0 || l.dirty[k-1] != segno {
+			l.dirty = append(l.dirty, segno) // writes go forward: stays ascending
+		}
+		l.curSeg = segno
+		if l.prealloc && off+int64(n) > l.segSize/2 {
+			// Past half of this segment: have the next one made in the
+			// background before the log gets there (W11).
+			l.requestSegment(segno + 1)
+		}
 		start += LSN(n)
 		data = data[n:]
 	}
@@ -539,14 +613,34 @@ func (l *Log) writeRange(start LSN, data []byte) error {
 }
 
 // segmentForWrite returns the open file of segment segno. A segment
-// entered at its first byte is new: any old file of that name holds only
-// stale bytes and is truncated, and the new directory entry is made
-// durable before any record in it can be reported flushed.
+// entered at its first byte is new. With preallocation (W11) it is a
+// zero-filled file made by the preallocator, or made now if the
+// preallocator is not done, durable with its directory entry before any
+// record in it can be reported flushed; a file of that name is never
+// stale, as Replay removed or zeroed everything past the end of the log
+// (W9). Without preallocation any old file of that name holds only stale
+// bytes and is truncated, and the new directory entry is made durable.
 func (l *Log) segmentForWrite(segno uint64, fresh bool) (vfs.File, error) {
 	if f := l.segs[segno]; f != nil {
 		return f, nil
 	}
 	name := l.segPath(segno)
+	if l.prealloc {
+		if fresh {
+			l.prealMu.Lock()
+			_, err := l.ensureSegment(segno, nil)
+			l.prealMu.Unlock()
+			if err != nil {
+				return nil, l.failWith(pgerr.As(err))
+			}
+		}
+		f, err := l.fs.OpenFile(name, os.O_RDWR, 0)
+		if err != nil {
+			return nil, l.fail(err, "could not open file \"%s\"", name)
+		}
+		l.segs[segno] = f
+		return f, nil
+	}
 	flag := os.O_RDWR
 	if fresh {
 		flag |= os.O_CREATE | os.O_TRUNC
@@ -634,6 +728,7 @@ func (l *Log) Close() error {
 	if err == nil && positioned {
 		err = l.writeLocked(true)
 	}
+	l.stopPrealloc()
 	l.closeSegments()
 	return err
 }
@@ -659,5 +754,6 @@ func (l *Log) Abandon() {
 	}
 	l.writeMu.Lock()
 	defer l.writeMu.Unlock()
+	l.stopPrealloc()
 	l.closeSegments()
 }

@@ -125,7 +125,8 @@ func TestTornTailCrash(t *testing.T) {
 			}
 		}
 		// Records 20.. were partly written (the buffer is small) but not
-		// synced.
+		// synced. The preallocator is idle, so the seed decides the crash.
+		l.waitPrealloc()
 		crashed := fsys.Crash(vfs.CrashOptions{TearProb: 0.4})
 
 		l2 := openLog(t, crashed, segSize)
@@ -158,6 +159,7 @@ func TestTornTailCrash(t *testing.T) {
 		if added[0].LSN != end {
 			t.Fatalf("seed %d: appended at %s, end was %s", seed, added[0].LSN, end)
 		}
+		l2.waitPrealloc()
 		l3 := openLog(t, crashed.Crash(vfs.CrashOptions{DropAll: true}), segSize)
 		c = collector{}
 		if _, err := Replay(l3, FirstLSN, c.rmgrs()); err != nil {
@@ -430,6 +432,7 @@ func TestFlushDurable(t *testing.T) {
 		t.Fatal(err)
 	}
 	insert(t, l, testRecord(99, 10)) // not flushed
+	l.waitPrealloc()
 	l2 := openLog(t, fsys.Crash(vfs.CrashOptions{DropAll: true}), segSize)
 	defer l2.Close()
 	var c collector

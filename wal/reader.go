@@ -62,8 +62,10 @@ func (r *Reader) Pos() LSN { return r.pos }
 func (r *Reader) LastLSN() LSN { return r.last }
 
 // EndReason says why Next returned io.EOF: a pgerr.DataCorrupted error
-// describing the invalid bytes that end the log (a zero length, a bad CRC,
-// a wrong prev-link), or nil if the files simply ended.
+// describing the invalid bytes that end the log (a bad length, a bad CRC,
+// a wrong prev-link), or nil if the log ended cleanly: the files end, or
+// the next record header is all zeros, as in the unwritten part of a
+// preallocated segment (W11).
 func (r *Reader) EndReason() error { return r.endReason }
 
 // Close releases the Reader's open file.
@@ -101,7 +103,9 @@ func (r *Reader) next() (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
+	if !ok || allZero(h) {
+		// The files end, or the log runs into the zero-filled part of a
+		// preallocated segment (W11): a clean end.
 		return nil, r.stop(nil)
 	}
 	tot, valid := recordLength(h)

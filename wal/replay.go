@@ -1,7 +1,9 @@
 package wal
 
 import (
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/tuskdb/tusk/internal/pgerr"
@@ -150,9 +152,13 @@ func (l *Log) syncSegmentsFrom(first uint64) error {
 	return nil
 }
 
-// resetTail makes end the end of the files (W9): later segments are
-// removed and end's segment is cut at end, durably. The caller holds
-// writeMu.
+// resetTail makes end the end of the log's bytes (W9), durably. Without
+// preallocation the files end there: later segments are removed and end's
+// segment is cut at end. With preallocation (W11) the bytes from end to
+// the end of its segment are zeroed (only where they are not zero
+// already) and the file kept whole; a later segment is kept if it is a
+// whole segment of zeros (one preallocated ahead and never reached), and
+// removed otherwise. The caller holds writeMu.
 func (l *Log) resetTail(end LSN) error {
 	segno := uint64(end) / uint64(l.segSize)
 	off := int64(end) % l.segSize
@@ -162,16 +168,26 @@ func (l *Log) resetTail(end LSN) error {
 	}
 	removed := false
 	for _, s := range segnos {
-		if s > segno {
-			if f := l.segs[s]; f != nil {
-				f.Close()
-				delete(l.segs, s)
-			}
-			if err := l.fs.Remove(l.segPath(s)); err != nil {
-				return l.fail(err, "could not remove file \"%s\"", l.segPath(s))
-			}
-			removed = true
+		if s <= segno {
+			continue
 		}
+		if l.prealloc {
+			zero, err := l.isZeroSegment(s)
+			if err != nil {
+				return l.failWith(pgerr.As(err))
+			}
+			if zero {
+				continue
+			}
+		}
+		if f := l.segs[s]; f != nil {
+			f.Close()
+			delete(l.segs, s)
+		}
+		if err := l.fs.Remove(l.segPath(s)); err != nil {
+			return l.fail(err, "could not remove file \"%s\"", l.segPath(s))
+		}
+		removed = true
 	}
 	if removed {
 		if err := l.fs.SyncDir(l.dir); err != nil {
@@ -183,12 +199,18 @@ func (l *Log) resetTail(end LSN) error {
 	if f == nil {
 		f, err = l.fs.OpenFile(name, os.O_RDWR, 0)
 		if err != nil {
-			if off == 0 {
+			if off == 0 && errors.Is(err, fs.ErrNotExist) {
 				return nil // the next write creates it
 			}
 			return l.fail(err, "could not open file \"%s\"", name)
 		}
 		l.segs[segno] = f
+	}
+	if l.prealloc {
+		if _, err := l.zeroTail(f, name, off); err != nil {
+			return l.failWith(pgerr.As(err))
+		}
+		return nil
 	}
 	size, err := f.Size()
 	if err != nil {

@@ -85,7 +85,7 @@ func Open(opts Options) (inst *Instance, err error) {
 	opts.setDefaults()
 	i := &Instance{opts: opts, FS: opts.FS, Dir: opts.Dir}
 	fs := opts.FS
-	for _, d := range []string{"", "global", "pg_wal", "pg_xact", "base"} {
+	for _, d := range []string{"", "global", "pg_wal", "pg_xact", "base", "base/pgsql_tmp"} {
 		if err := fs.MkdirAll(i.path(d), 0o700); err != nil {
 			return nil, pgerr.Wrap(pgerr.IoError, err, "could not create directory %q: %v", i.path(d), err)
 		}
@@ -105,6 +105,9 @@ func Open(opts Options) (inst *Instance, err error) {
 		return nil, pgerr.Wrap(pgerr.IoError, err, "could not create lock file: %v", err)
 	}
 	i.lock = lock
+	if err := i.removeTempFiles(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		if err != nil {
 			i.abandon()
@@ -269,6 +272,26 @@ func (i *Instance) Checkpoint(shutdown bool) error {
 		return err
 	}
 	i.control = &c
+	// Crash recovery now starts at redo: the segments before it are not
+	// needed any more (W12).
+	return i.Log.RemoveSegmentsBefore(redo)
+}
+
+// TempDir is where executors spill sorts and hash tables
+// (base/pgsql_tmp); Open empties it.
+func (i *Instance) TempDir() string { return i.path("base", "pgsql_tmp") }
+
+// removeTempFiles deletes spill files a crashed process left behind.
+func (i *Instance) removeTempFiles() error {
+	names, err := i.FS.ReadDir(i.TempDir())
+	if err != nil {
+		return nil
+	}
+	for _, n := range names {
+		if err := i.FS.Remove(i.path("base", "pgsql_tmp", n)); err != nil {
+			return pgerr.Wrap(pgerr.IoError, err, "could not remove temporary file %q: %v", n, err)
+		}
+	}
 	return nil
 }
 

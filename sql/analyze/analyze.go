@@ -10,6 +10,8 @@ import (
 	"github.com/tuskdb/tusk/internal/base"
 	"github.com/tuskdb/tusk/internal/pgerr"
 	"github.com/tuskdb/tusk/sql/ast"
+	"github.com/tuskdb/tusk/sql/funcs"
+	"github.com/tuskdb/tusk/sql/parser"
 	"github.com/tuskdb/tusk/sql/types"
 )
 
@@ -24,48 +26,6 @@ const (
 	CmdDelete
 )
 
-// Column is a column of a range table entry.
-type Column struct {
-	Name    string
-	T       *types.T
-	Mod     int32
-	NotNull bool
-	Dropped bool
-}
-
-// RTE is a range table entry: a relation in FROM or the DML target.
-type RTE struct {
-	Rel   *catalog.Relation
-	Alias string
-	Cols  []Column
-}
-
-// Target is an output column.
-type Target struct {
-	Expr Expr
-	Name string
-}
-
-// SetItem is one assignment of UPDATE.
-type SetItem struct {
-	Col  int
-	Expr Expr
-}
-
-// Query is an analyzed statement (PostgreSQL's Query).
-type Query struct {
-	Cmd     CmdType
-	RTable  []*RTE
-	Where   Expr
-	Targets []*Target // SELECT list
-	// Result is the RTable index of the INSERT/UPDATE/DELETE target, -1 otherwise.
-	Result    int
-	Values    [][]Expr // INSERT rows, one Expr per table column
-	Set       []SetItem
-	Returning []*Target
-	Params    []*types.T
-}
-
 // Env is what the analyzer needs from the session.
 type Env struct {
 	// LookupRelation resolves a possibly schema-qualified name; nil, nil
@@ -74,22 +34,24 @@ type Env struct {
 	// ParamTypes gives the types of $n the caller already knows (may be
 	// shorter than the number of parameters, or contain nil).
 	ParamTypes []*types.T
-}
-
-type analyzer struct {
-	env    *Env
-	q      *Query
-	params []*types.T
+	// ColumnDefault returns the DEFAULT expression of a column as SQL
+	// text ("" for none): pg_attrdef.adbin. The analyzer parses it.
+	ColumnDefault func(rel *catalog.Relation, col int) (string, error)
+	// ViewQuery returns the analyzed query of a view (the rewriter's job).
+	ViewQuery func(rel *catalog.Relation) (*Query, error)
+	// FuncContext is the session's context for function calls (clock,
+	// time zone); nil gives UTC and the wall clock.
+	FuncContext *funcs.FuncContext
 }
 
 // Analyze analyzes a SELECT, INSERT, UPDATE or DELETE statement.
 func Analyze(stmt ast.Stmt, env *Env) (*Query, error) {
-	a := &analyzer{env: env, q: &Query{Result: -1}}
-	a.params = append(a.params, env.ParamTypes...)
+	a := &analyzer{env: env, q: &Query{Result: -1}, st: &stmtState{}}
+	a.st.params = append(a.st.params, env.ParamTypes...)
 	var err error
 	switch s := stmt.(type) {
 	case *ast.SelectStmt:
-		err = a.selectStmt(s)
+		a.q, err = a.selectStmt(s)
 	case *ast.InsertStmt:
 		err = a.insertStmt(s)
 	case *ast.UpdateStmt:
@@ -102,73 +64,17 @@ func Analyze(stmt ast.Stmt, env *Env) (*Query, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i, t := range a.params {
+	for i, t := range a.st.params {
 		if t == nil || t == types.Unknown {
-			a.params[i] = types.Text
+			a.st.params[i] = types.Text
 		}
 	}
-	a.q.Params = a.params
+	a.q.Params = a.st.params
 	return a.q, nil
 }
 
 func errAt(pos int, code pgerr.Code, format string, args ...any) *pgerr.Error {
 	return pgerr.New(code, format, args...).WithPosition(pos + 1)
-}
-
-func (a *analyzer) addRTE(rv *ast.RangeVar) (int, error) {
-	rel, err := a.env.LookupRelation(rv.Schema, rv.Name)
-	if err != nil {
-		return 0, err
-	}
-	if rel == nil {
-		name := rv.Name
-		if rv.Schema != "" {
-			name = rv.Schema + "." + rv.Name
-		}
-		return 0, errAt(rv.Pos, pgerr.UndefinedTable, "relation %q does not exist", name)
-	}
-	rte := &RTE{Rel: rel, Alias: rv.Name}
-	if rv.Alias != nil {
-		rte.Alias = rv.Alias.Name
-	}
-	for _, at := range rel.Attrs {
-		t, ok := types.ByOID(at.Type)
-		if !ok {
-			t = types.Text
-		}
-		rte.Cols = append(rte.Cols, Column{Name: at.Name, T: t, Mod: at.Typmod, NotNull: at.NotNull, Dropped: at.Dropped})
-	}
-	a.q.RTable = append(a.q.RTable, rte)
-	return len(a.q.RTable) - 1, nil
-}
-
-func (a *analyzer) selectStmt(s *ast.SelectStmt) error {
-	if s.Op != ast.SetOpNone || s.Values != nil || s.With != nil || len(s.GroupBy) > 0 || s.Having != nil ||
-		s.Distinct || len(s.DistinctOn) > 0 || len(s.OrderBy) > 0 || s.Limit != nil || s.Offset != nil || len(s.Windows) > 0 || s.Into != nil {
-		return errAt(s.Pos, pgerr.FeatureNotSupported, "this form of SELECT is not supported yet")
-	}
-	a.q.Cmd = CmdSelect
-	if len(s.From) > 1 {
-		return errAt(s.Pos, pgerr.FeatureNotSupported, "joins are not supported yet")
-	}
-	for _, f := range s.From {
-		rv, ok := f.(*ast.RangeVar)
-		if !ok {
-			return errAt(f.Position(), pgerr.FeatureNotSupported, "this FROM item is not supported yet")
-		}
-		if _, err := a.addRTE(rv); err != nil {
-			return err
-		}
-	}
-	if err := a.where(s.Where); err != nil {
-		return err
-	}
-	targets, err := a.targetList(s.Targets)
-	if err != nil {
-		return err
-	}
-	a.q.Targets = targets
-	return nil
 }
 
 func (a *analyzer) where(w ast.Expr) error {
@@ -197,35 +103,6 @@ func (a *analyzer) coerceBool(e Expr, pos int, clause string) (Expr, error) {
 	return nil, errAt(pos, pgerr.DatatypeMismatch, "argument of %s must be type boolean, not type %s", clause, types.FormatType(e.Type(), -1))
 }
 
-func (a *analyzer) targetList(list []*ast.ResTarget) ([]*Target, error) {
-	var out []*Target
-	for _, rt := range list {
-		if cr, ok := rt.Val.(*ast.ColumnRef); ok && cr.Star {
-			vars, err := a.expandStar(cr)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, vars...)
-			continue
-		}
-		e, err := a.expr(rt.Val)
-		if err != nil {
-			return nil, err
-		}
-		if e.Type() == types.Unknown {
-			if e, err = a.coerce(e, types.Text, -1, 'i', rt.Val.Position()); err != nil {
-				return nil, err
-			}
-		}
-		name := rt.Name
-		if name == "" {
-			name = columnName(rt.Val)
-		}
-		out = append(out, &Target{Expr: e, Name: name})
-	}
-	return out, nil
-}
-
 // columnName mirrors FigureColname.
 func columnName(e ast.Expr) string {
 	switch n := e.(type) {
@@ -246,6 +123,32 @@ func columnName(e ast.Expr) string {
 		return "case"
 	case *ast.CoalesceExpr:
 		return "coalesce"
+	case *ast.MinMaxExpr:
+		if n.Op == ast.Least {
+			return "least"
+		}
+		return "greatest"
+	case *ast.SubLink:
+		switch n.Kind {
+		case ast.ExistsSubLink:
+			return "exists"
+		case ast.ArraySubLink:
+			return "array"
+		case ast.ExprSubLink:
+			if n.Subquery != nil && len(n.Subquery.Targets) == 1 && n.Subquery.Op == ast.SetOpNone {
+				t := n.Subquery.Targets[0]
+				if t.Name != "" {
+					return t.Name
+				}
+				return columnName(t.Val)
+			}
+		}
+	case *ast.ArrayExpr:
+		return "array"
+	case *ast.SQLValueFunc:
+		return n.Name
+	case *ast.BooleanTest, *ast.NullTest:
+		return "?column?"
 	case *ast.NullIfExpr:
 		return "nullif"
 	}
@@ -258,30 +161,6 @@ func typeNameOf(tn *ast.TypeName) string {
 		return t.Name
 	}
 	return n
-}
-
-func (a *analyzer) expandStar(cr *ast.ColumnRef) ([]*Target, error) {
-	var out []*Target
-	found := false
-	for ri, rte := range a.q.RTable {
-		if len(cr.Names) > 0 && cr.Names[len(cr.Names)-1] != rte.Alias {
-			continue
-		}
-		found = true
-		for ci, c := range rte.Cols {
-			if c.Dropped {
-				continue
-			}
-			out = append(out, &Target{Expr: &Var{RTE: ri, Col: ci, Index: ci, T: c.T, Mod: c.Mod, Name: c.Name}, Name: c.Name})
-		}
-	}
-	if len(cr.Names) > 0 && !found {
-		return nil, errAt(cr.Pos, pgerr.UndefinedTable, "missing FROM-clause entry for table %q", cr.Names[len(cr.Names)-1])
-	}
-	if len(cr.Names) == 0 && len(a.q.RTable) == 0 {
-		return nil, errAt(cr.Pos, pgerr.SyntaxError, "SELECT * with no tables specified is not valid")
-	}
-	return out, nil
 }
 
 func (a *analyzer) insertStmt(s *ast.InsertStmt) error {
@@ -324,7 +203,7 @@ func (a *analyzer) insertStmt(s *ast.InsertStmt) error {
 	case s.Source.Values != nil && s.Source.Op == ast.SetOpNone && len(s.Source.OrderBy) == 0 && s.Source.Limit == nil:
 		rows = s.Source.Values
 	default:
-		return errAt(s.Pos, pgerr.FeatureNotSupported, "INSERT ... SELECT is not supported yet")
+		return a.insertSelect(s, rte, cols)
 	}
 	for _, row := range rows {
 		if s.Source != nil {
@@ -341,15 +220,18 @@ func (a *analyzer) insertStmt(s *ast.InsertStmt) error {
 		}
 		out := make([]Expr, len(rte.Cols))
 		for i := range out {
-			c := rte.Cols[i]
-			out[i] = &Const{T: c.T, Mod: c.Mod}
+			d, err := a.columnDefault(rte, i)
+			if err != nil {
+				return err
+			}
+			out[i] = d
 		}
 		for k, ci := range cols {
 			if s.Source == nil {
 				break
 			}
 			if _, ok := row[k].(*ast.SetToDefault); ok {
-				continue
+				continue // out[ci] holds the default already
 			}
 			e, err := a.assign(rte, ci, row[k])
 			if err != nil {
@@ -359,6 +241,38 @@ func (a *analyzer) insertStmt(s *ast.InsertStmt) error {
 		}
 		a.q.Values = append(a.q.Values, out)
 	}
+	return a.returning(s.Returning)
+}
+
+// insertSelect analyzes INSERT ... SELECT: the source is a subquery whose
+// columns are assigned to the target columns.
+func (a *analyzer) insertSelect(s *ast.InsertStmt, rte *RTE, cols []int) error {
+	sa := a.child()
+	sa.parent = nil
+	src, err := sa.selectStmt(s.Source)
+	if err != nil {
+		return err
+	}
+	if len(src.Targets) > len(cols) {
+		return errAt(s.Source.Pos, pgerr.SyntaxError, "INSERT has more expressions than target columns")
+	}
+	if len(src.Targets) < len(cols) {
+		return errAt(s.Pos, pgerr.SyntaxError, "INSERT has more target columns than expressions")
+	}
+	for k, ci := range cols {
+		c := rte.Cols[ci]
+		t := src.Targets[k]
+		if t.Expr.Type() != c.T && t.Expr.Type() != types.Unknown && !canCoerce(t.Expr.Type(), c.T, 'a') {
+			return errAt(s.Source.Pos, pgerr.DatatypeMismatch, "column %q is of type %s but expression is of type %s",
+				c.Name, types.FormatType(c.T, -1), types.FormatType(t.Expr.Type(), -1)).
+				WithHint("You will need to rewrite or cast the expression.")
+		}
+		if t.Expr, err = sa.coerce(t.Expr, c.T, c.Mod, 'a', s.Source.Pos); err != nil {
+			return err
+		}
+	}
+	a.q.Source = src
+	a.q.InsertCols = cols
 	return a.returning(s.Returning)
 }
 
@@ -374,6 +288,31 @@ func (a *analyzer) assign(rte *RTE, ci int, src ast.Expr) (Expr, error) {
 			WithHint("You will need to rewrite or cast the expression.")
 	}
 	return a.coerce(e, c.T, c.Mod, 'a', src.Position())
+}
+
+// columnDefault returns the default expression of column ci of a table:
+// its DEFAULT, or a NULL of the column's type (build_column_default).
+func (a *analyzer) columnDefault(rte *RTE, ci int) (Expr, error) {
+	c := rte.Cols[ci]
+	if a.env.ColumnDefault != nil && rte.Rel != nil && !c.Dropped {
+		text, err := a.env.ColumnDefault(rte.Rel, ci)
+		if err != nil {
+			return nil, err
+		}
+		if text != "" {
+			n, err := parser.ParseExpr(text)
+			if err != nil {
+				return nil, err
+			}
+			da := &analyzer{env: a.env, q: &Query{Result: -1}, st: a.st}
+			e, err := da.expr(n)
+			if err != nil {
+				return nil, err
+			}
+			return da.coerce(e, c.T, c.Mod, 'a', 0)
+		}
+	}
+	return &Const{T: c.T, Mod: c.Mod}, nil
 }
 
 func (a *analyzer) findColumn(rte *RTE, name string) int {
@@ -415,7 +354,9 @@ func (a *analyzer) updateStmt(s *ast.UpdateStmt) error {
 		}
 		var e Expr
 		if _, ok := rt.Val.(*ast.SetToDefault); ok {
-			e = &Const{T: rte.Cols[ci].T, Mod: rte.Cols[ci].Mod}
+			if e, err = a.columnDefault(rte, ci); err != nil {
+				return err
+			}
 		} else if e, err = a.assign(rte, ci, rt.Val); err != nil {
 			return err
 		}
@@ -452,10 +393,10 @@ func (a *analyzer) expr(n ast.Expr) (Expr, error) {
 		if e.Number < 1 || e.Number > 65535 {
 			return nil, errAt(e.Pos, pgerr.UndefinedParameter, "there is no parameter $%d", e.Number)
 		}
-		for len(a.params) < e.Number {
-			a.params = append(a.params, nil)
+		for len(a.st.params) < e.Number {
+			a.st.params = append(a.st.params, nil)
 		}
-		t := a.params[e.Number-1]
+		t := a.st.params[e.Number-1]
 		if t == nil {
 			t = types.Unknown
 		}
@@ -527,45 +468,7 @@ func (a *analyzer) expr(n ast.Expr) (Expr, error) {
 		}
 		return &BoolTest{Arg: arg, Kind: int(e.Kind)}, nil
 	}
-	return nil, errAt(n.Position(), pgerr.FeatureNotSupported, "expression %T is not supported yet", n)
-}
-
-func (a *analyzer) columnRef(cr *ast.ColumnRef) (Expr, error) {
-	if cr.Star {
-		return nil, errAt(cr.Pos, pgerr.FeatureNotSupported, "row expansion via \"*\" is not supported here")
-	}
-	name := cr.Names[len(cr.Names)-1]
-	qual := ""
-	if len(cr.Names) > 1 {
-		qual = cr.Names[len(cr.Names)-2]
-	}
-	var found *Var
-	qualFound := qual == ""
-	for ri, rte := range a.q.RTable {
-		if qual != "" && rte.Alias != qual {
-			continue
-		}
-		qualFound = true
-		ci := a.findColumn(rte, name)
-		if ci < 0 {
-			continue
-		}
-		if found != nil {
-			return nil, errAt(cr.Pos, pgerr.AmbiguousColumn, "column reference %q is ambiguous", name)
-		}
-		c := rte.Cols[ci]
-		found = &Var{RTE: ri, Col: ci, Index: ci, T: c.T, Mod: c.Mod, Name: c.Name}
-	}
-	if !qualFound {
-		return nil, errAt(cr.Pos, pgerr.UndefinedTable, "missing FROM-clause entry for table %q", qual)
-	}
-	if found == nil {
-		if qual != "" {
-			return nil, errAt(cr.Pos, pgerr.UndefinedColumn, "column %s.%s does not exist", qual, name)
-		}
-		return nil, errAt(cr.Pos, pgerr.UndefinedColumn, "column %q does not exist", name)
-	}
-	return found, nil
+	return a.moreExpr(n)
 }
 
 // literal types a constant as PostgreSQL's make_const does.
@@ -610,17 +513,17 @@ func ResolveType(tn *ast.TypeName) (*types.T, int32, error) {
 	}
 	mod := int32(-1)
 	if len(tn.Typmods) > 0 {
-		var ints []int
+		var ints []int32
 		for _, m := range tn.Typmods {
 			lit, ok := m.(*ast.Literal)
 			if !ok || lit.Kind != ast.LitInteger {
 				return nil, 0, errAt(m.Position(), pgerr.SyntaxError, "type modifiers must be simple constants or identifiers")
 			}
 			v, _ := strconv.Atoi(lit.Val)
-			ints = append(ints, v)
+			ints = append(ints, int32(v))
 		}
 		var err error
-		mod, err = typmodIn(t, ints)
+		mod, _, err = types.TypmodIn(t, ints)
 		if err != nil {
 			if pe, ok := err.(*pgerr.Error); ok && pe.Position == 0 {
 				pe.Position = tn.Pos + 1
@@ -674,7 +577,7 @@ func (a *analyzer) coerce(e Expr, t *types.T, mod int32, ctx byte, pos int) (Exp
 		}
 	case *Param:
 		if x.T == types.Unknown {
-			a.params[x.N-1] = t
+			a.st.params[x.N-1] = t
 			return &Param{N: x.N, T: t}, nil
 		}
 	}

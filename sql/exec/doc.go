@@ -2,15 +2,108 @@
 // as PostgreSQL's executor. Each plan node becomes an iterator whose Next
 // pulls rows from its children; expressions are evaluated over a row.
 //
+// API: Build(ec, root) returns the statement's Iter (Next until nil, then
+// Close); Affected reports a ModifyTable's row count; Context.Eval and
+// Context.Qual evaluate expressions with the statement's state (Eval and
+// Qual without it); Context.Stats(node) returns what a node did, for
+// EXPLAIN [ANALYZE]; DecodeRow/EncodeRow convert heap payloads.
+//
+// Nodes (package plan) and the PostgreSQL code each mirrors:
+//
+//	SeqScan, Result, Values, ValuesScan, Projection, Filter   nodeSeqscan, nodeResult, nodeValuesscan
+//	FunctionScan   set-returning function in FROM, args evaluated once   nodeFunctionscan
+//	ModifyTable    INSERT/UPDATE/DELETE through access/heap (X2, X3)       nodeModifyTable
+//	NestLoop       every join kind; inner rescanned or materialized (X7)  nodeNestloop
+//	HashJoin       every join kind; hybrid hash join with batches (X16)   nodeHashjoin, nodeHash
+//	Sort           stable; external merge beyond work_mem (X14)           tuplesort.c
+//	Limit          OFFSET/count once; WITH TIES                            nodeLimit
+//	Agg            plain, sorted, hashed (spilling); grouping sets (X17)  nodeAgg
+//	Unique         sorted-adjacent or hashed (spilling); DISTINCT ON      nodeUnique
+//	SetOp          UNION/INTERSECT/EXCEPT [ALL] by counting               nodeSetOp
+//	Append         each input in turn                                      nodeAppend
+//	WindowAgg      per partition, frames ROWS/RANGE/GROUPS (X18)          nodeWindowAgg
+//	Materialize    tuple store, replayed on rescan                         nodeMaterial
+//	CTEScan        shared per statement (X19)                              nodeCtescan
+//	RecursiveUnion + WorkTableScan (X20)                                   nodeRecursiveunion
+//
 // Invariants:
 //
 //	X1: A row's values are datums of their column types (types.Datum); a
 //	    nil value is SQL NULL. Operators are strict: a NULL argument gives
-//	    NULL without calling the operator.
+//	    NULL without calling the operator; so are FuncExprs marked Strict.
 //	X2: Every row-changing action goes through access/heap with the
 //	    session's transaction and current command id, so a statement never
 //	    sees its own changes (Halloween protection by command id).
 //	X3: Constraint checks (NOT NULL today) run before the heap is
 //	    touched; a violation leaves nothing behind in the table.
-//	X4: An iterator is closed exactly once, by whoever opened it.
+//	X4: An iterator is closed exactly once, by whoever opened it. Closing
+//	    the iterator Build returned also ends the statement's shared state
+//	    (Context.Close: CTEs, work tables, leftover temporary files).
+//	X5: A row is immutable once a Next returned it: consumers may keep it
+//	    (sorts, hash tables, tuple stores do) but never change it, so a
+//	    producer may return the same row more than once.
+//	X6: Loops that consume rows call Context.tick, which checks Ctx every
+//	    1024 rows; a cancelled statement fails with 57014.
+//	X7: An iterator implementing Rescanner replays the same rows in the
+//	    same order without recomputing its input (Values, Result,
+//	    Materialize, Sort, CTEScan, WorkTableScan). A NestLoop rescans such
+//	    an inner side per outer row, and otherwise materializes the inner
+//	    side once into a tuple store; an inner side that reads outer-level
+//	    rows (OuterVar) is built afresh per outer row.
+//	X8: Evaluating a SubLink pushes the row it is evaluated over onto the
+//	    Context's outer-row stack while the subquery runs; OuterVar{Levels:
+//	    k} reads stack[len-k][Var.Index]. A correlated subquery is built
+//	    and run anew per evaluation, so the stack never changes while an
+//	    iterator of a subquery is open.
+//	X9: CaseTestExpr reads the argument of the innermost CASE being
+//	    evaluated; a nested CASE saves and restores it.
+//	X10: Memory is counted roughly (bytes of the datums held plus a fixed
+//	    overhead per row). Beyond Context.WorkMem, Sort writes sorted runs,
+//	    hashed Agg and Unique send rows of new groups to partition files,
+//	    HashJoin splits into batches, and tuple stores (Materialize, CTEs,
+//	    work tables, NestLoop inner sides, grouping-set input) append to a
+//	    file. Files live under TempDir of TempFS, named TempFilePrefix+n,
+//	    and are removed when their node closes (X4 removes the rest). With
+//	    TempFS nil nothing spills.
+//	X11: Grouping treats NULLs as equal (Agg groups, DISTINCT aggregates,
+//	    Unique, SetOp, RecursiveUnion without ALL, window partitions and
+//	    peers); join keys never match a NULL. Keys compare with
+//	    types.Equal under the key expression's type; whole rows compare
+//	    each column under a type chosen by the datum's Go type.
+//	X12: Rows spilled to temporary files use a self-describing encoding
+//	    (codec.go: a tag per datum naming its Go type); decoding malformed
+//	    bytes returns a DataCorrupted error, never panics.
+//	X13: An uncorrelated SubLink (Correlated false) runs once per
+//	    statement; its result is cached in the Context by the SubLink.
+//	X14: Sort is stable. Each key compares with types.Compare of its
+//	    expression's type, reversed for Desc; NULLs go first or last as
+//	    NullsFirst says, whatever the direction (the planner fills it).
+//	X15: Inner, left, right and full joins produce outer ++ inner rows,
+//	    NULL-extended by OuterWidth/InnerWidth on the side without a match;
+//	    semi and anti joins produce the outer row alone.
+//	X16: HashJoin evaluates Qual only on pairs whose keys are equal. When
+//	    batching, an outer row is probed in the batch its hash selects, so
+//	    matching rows always meet; inner rows with a NULL key are kept
+//	    aside and returned unmatched for right and full joins.
+//	X17: Agg output is GroupKeys ++ one value per Aggs entry; keys outside
+//	    a row's grouping set are NULL. Plain aggregation (and the empty
+//	    grouping set) yields one row even for empty input. AggState.Add
+//	    receives NULL arguments (strict aggregates skip them themselves),
+//	    after FILTER and DISTINCT; ORDER BY inputs are buffered per group
+//	    and fed in order. Hash aggregation returns groups in first-seen
+//	    order per pass.
+//	X18: WindowAgg output is the child row ++ one value per Funcs entry, in
+//	    Funcs order. A partition is held in memory. An aggregate over
+//	    frames that start at the partition's first row is fed
+//	    incrementally and AggState.Result is read after each frame end, so
+//	    such aggregates must allow Add after Result (PostgreSQL requires
+//	    the same of window aggregates); other frames are recomputed.
+//	X19: A CTE's plan runs at most once per statement, lazily, into a
+//	    tuple store shared by every CTEScan with its ID; the rows stay
+//	    until the statement ends.
+//	X20: RecursiveUnion returns the non-recursive rows, then runs the
+//	    recursive term once per round, each reading the previous round's
+//	    rows through WorkTableScan, until a round yields none; without ALL
+//	    a row seen before is dropped. Only cancellation stops a runaway
+//	    recursion (X6).
 package exec

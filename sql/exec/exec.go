@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/tuskdb/tusk/access/heap"
 	"github.com/tuskdb/tusk/access/tuple"
@@ -12,9 +13,12 @@ import (
 	"github.com/tuskdb/tusk/sql/analyze"
 	"github.com/tuskdb/tusk/sql/plan"
 	"github.com/tuskdb/tusk/sql/types"
+	"github.com/tuskdb/tusk/vfs"
 )
 
-// Context is what a running statement uses.
+// Context is what a running statement uses. One Context serves one
+// statement and one goroutine: its iterators share state through it (X6,
+// X8-X13).
 type Context struct {
 	Ctx    context.Context
 	Heap   *heap.Heap
@@ -25,9 +29,24 @@ type Context struct {
 	// statement wants to change an error (REPEATABLE READ, SERIALIZABLE)
 	// instead of a re-check of the newer version (READ COMMITTED).
 	SerializableConflicts bool
+
+	// WorkMem is work_mem in bytes: what one sort, hash table or tuple
+	// store may hold before it spills (0: DefaultWorkMem).
+	WorkMem int64
+	// TempFS and TempDir are where spilled rows go (X10); with TempFS nil
+	// nothing spills and nodes keep everything in memory.
+	TempFS  vfs.FS
+	TempDir string
+	// Instrument counts rows and loops per plan node (EXPLAIN ANALYZE);
+	// with Clock set too, nodes are timed.
+	Instrument bool
+	Clock      func() time.Time
+
+	st *stmtState
 }
 
-// Row is a row flowing between iterators.
+// Row is a row flowing between iterators. A row returned by Next belongs
+// to the caller: the producer never changes it afterwards (X5).
 type Row struct {
 	Vals []types.Datum
 	TID  base.ItemPointer
@@ -39,8 +58,32 @@ type Iter interface {
 	Close()
 }
 
-// Build makes the iterator of a plan node.
+// Build makes the iterator of a statement's plan. Closing it closes the
+// whole tree and releases the statement's shared state (Context.Close).
 func Build(ec *Context, n plan.Node) (Iter, error) {
+	it, err := ec.build(n)
+	if err != nil {
+		ec.Close()
+		return nil, err
+	}
+	return &root{Iter: it, ec: ec}, nil
+}
+
+// build makes the iterator of one plan node and its children.
+func (ec *Context) build(n plan.Node) (Iter, error) {
+	it, err := ec.buildNode(n)
+	if err != nil {
+		return nil, err
+	}
+	if ec.Instrument {
+		st := ec.statsFor(n)
+		st.Loops++
+		return &instrumented{it: it, ec: ec, st: st, first: true}, nil
+	}
+	return it, nil
+}
+
+func (ec *Context) buildNode(n plan.Node) (Iter, error) {
 	switch p := n.(type) {
 	case *plan.SeqScan:
 		s, err := ec.Heap.NewScan(p.Rel.Node, ec.Snap)
@@ -51,19 +94,79 @@ func Build(ec *Context, n plan.Node) (Iter, error) {
 	case *plan.Result:
 		return &result{ec: ec, p: p}, nil
 	case *plan.Values:
-		return &values{ec: ec, p: p}, nil
+		return &values{ec: ec, rows: p.Rows}, nil
+	case *plan.ValuesScan:
+		return &values{ec: ec, rows: p.Rows}, nil
 	case *plan.Projection:
-		child, err := Build(ec, p.Child)
+		child, err := ec.build(p.Child)
 		if err != nil {
 			return nil, err
 		}
 		return &projection{ec: ec, p: p, child: child}, nil
 	case *plan.ModifyTable:
-		child, err := Build(ec, p.Child)
+		child, err := ec.build(p.Child)
 		if err != nil {
 			return nil, err
 		}
 		return &modifyTable{ec: ec, p: p, child: child}, nil
+	case *plan.Filter:
+		child, err := ec.build(p.Child)
+		if err != nil {
+			return nil, err
+		}
+		return &filter{ec: ec, qual: p.Qual, child: child}, nil
+	case *plan.FunctionScan:
+		return &functionScan{ec: ec, p: p}, nil
+	case *plan.Append:
+		return &appendIter{ec: ec, inputs: p.Inputs}, nil
+	case *plan.Materialize:
+		child, err := ec.build(p.Child)
+		if err != nil {
+			return nil, err
+		}
+		return &materialize{ec: ec, child: child, store: newTupleStore(ec, ec.statsFor(p))}, nil
+	case *plan.Limit:
+		child, err := ec.build(p.Child)
+		if err != nil {
+			return nil, err
+		}
+		return &limit{ec: ec, p: p, child: child}, nil
+	case *plan.Sort:
+		child, err := ec.build(p.Child)
+		if err != nil {
+			return nil, err
+		}
+		return newSortIter(ec, p, child), nil
+	case *plan.NestLoop:
+		return ec.buildNestLoop(p)
+	case *plan.HashJoin:
+		return ec.buildHashJoin(p)
+	case *plan.Agg:
+		child, err := ec.build(p.Child)
+		if err != nil {
+			return nil, err
+		}
+		return newAggIter(ec, p, child), nil
+	case *plan.Unique:
+		child, err := ec.build(p.Child)
+		if err != nil {
+			return nil, err
+		}
+		return newUniqueIter(ec, p, child), nil
+	case *plan.SetOp:
+		return ec.buildSetOp(p)
+	case *plan.WindowAgg:
+		child, err := ec.build(p.Child)
+		if err != nil {
+			return nil, err
+		}
+		return newWindowIter(ec, p, child), nil
+	case *plan.CTEScan:
+		return ec.buildCTEScan(p), nil
+	case *plan.RecursiveUnion:
+		return ec.buildRecursiveUnion(p)
+	case *plan.WorkTableScan:
+		return ec.buildWorkTableScan(p)
 	}
 	return nil, pgerr.New(pgerr.FeatureNotSupported, "cannot execute plan node %T", n)
 }
@@ -92,12 +195,19 @@ func EncodeRow(cols []analyze.Column, vals []types.Datum) []byte {
 	for i, v := range vals {
 		if v != nil && !cols[i].Dropped {
 			raw[i] = types.Encode(cols[i].T, v)
+			if raw[i] == nil {
+				raw[i] = []byte{} // an empty value is not NULL (U1)
+			}
 		}
 	}
 	return tuple.Form(raw)
 }
 
+// checkCancel reports a canceled statement as 57014 (X6).
 func checkCancel(ec *Context) error {
+	if ec.Ctx == nil {
+		return nil
+	}
 	if err := ec.Ctx.Err(); err != nil {
 		return pgerr.Wrap(pgerr.QueryCanceled, err, "canceling statement due to user request")
 	}
@@ -127,7 +237,7 @@ func (s *seqScan) Next() (*Row, error) {
 		if err != nil {
 			return nil, err
 		}
-		ok, err := Qual(s.p.Qual, vals, s.ec.Params)
+		ok, err := s.ec.Qual(s.p.Qual, vals)
 		if err != nil {
 			return nil, err
 		}
@@ -150,36 +260,46 @@ func (r *result) Next() (*Row, error) {
 		return nil, nil
 	}
 	r.done = true
-	ok, err := Qual(r.p.Qual, nil, r.ec.Params)
+	ok, err := r.ec.Qual(r.p.Qual, nil)
 	if err != nil || !ok {
 		return nil, err
 	}
 	return &Row{}, nil
 }
 
+// Rescan produces the row again (X7).
+func (r *result) Rescan() error {
+	r.done = false
+	return nil
+}
+
 func (r *result) Close() {}
 
+// values produces the rows of a VALUES list (Values, ValuesScan); each
+// expression is evaluated with no input row.
 type values struct {
-	ec *Context
-	p  *plan.Values
-	i  int
+	ec   *Context
+	rows [][]analyze.Expr
+	i    int
 }
 
 func (v *values) Next() (*Row, error) {
-	if v.i >= len(v.p.Rows) {
+	if v.i >= len(v.rows) {
 		return nil, nil
 	}
-	exprs := v.p.Rows[v.i]
+	exprs := v.rows[v.i]
 	v.i++
-	row := make([]types.Datum, len(exprs))
-	for k, e := range exprs {
-		d, err := Eval(e, nil, v.ec.Params)
-		if err != nil {
-			return nil, err
-		}
-		row[k] = d
+	row, err := v.ec.evalAll(exprs, nil)
+	if err != nil {
+		return nil, err
 	}
 	return &Row{Vals: row}, nil
+}
+
+// Rescan starts the list again (X7).
+func (v *values) Rescan() error {
+	v.i = 0
+	return nil
 }
 
 func (v *values) Close() {}
@@ -195,13 +315,13 @@ func (p *projection) Next() (*Row, error) {
 	if err != nil || in == nil {
 		return nil, err
 	}
-	return project(p.p.Targets, in.Vals, p.ec.Params)
+	return p.ec.project(p.p.Targets, in.Vals)
 }
 
-func project(targets []*analyze.Target, vals, params []types.Datum) (*Row, error) {
+func (ec *Context) project(targets []*analyze.Target, vals []types.Datum) (*Row, error) {
 	out := make([]types.Datum, len(targets))
 	for i, t := range targets {
-		d, err := Eval(t.Expr, vals, params)
+		d, err := ec.Eval(t.Expr, vals)
 		if err != nil {
 			return nil, err
 		}
@@ -225,6 +345,12 @@ type modifyTable struct {
 // Affected returns the number of rows an iterator changed, if it is a
 // ModifyTable.
 func Affected(it Iter) (int64, bool) {
+	if r, ok := it.(*root); ok {
+		it = r.Iter
+	}
+	if w, ok := it.(*instrumented); ok {
+		it = w.it
+	}
 	m, ok := it.(*modifyTable)
 	if !ok {
 		return 0, false
@@ -247,7 +373,7 @@ func (m *modifyTable) Next() (*Row, error) {
 		}
 		m.Count++
 		if len(m.p.Returning) > 0 {
-			return project(m.p.Returning, newVals, m.ec.Params)
+			return m.ec.project(m.p.Returning, newVals)
 		}
 	}
 }
@@ -311,7 +437,7 @@ func (m *modifyTable) apply(in *Row) ([]types.Datum, bool, error) {
 		for {
 			newVals := append([]types.Datum(nil), vals...)
 			for _, s := range m.p.Set {
-				d, err := Eval(s.Expr, vals, ec.Params)
+				d, err := ec.Eval(s.Expr, vals)
 				if err != nil {
 					return nil, false, err
 				}
@@ -360,7 +486,7 @@ func (m *modifyTable) conflict(res mvcc.TMResult, link base.ItemPointer, vals []
 		if s, ok := m.p.Child.(*plan.SeqScan); ok {
 			qual = s.Qual
 		}
-		ok, err := Qual(qual, nvals, m.ec.Params)
+		ok, err := m.ec.Qual(qual, nvals)
 		if err != nil || !ok {
 			return link, nil, false, err
 		}

@@ -2,7 +2,6 @@ package plan
 
 import (
 	"github.com/tuskdb/tusk/catalog"
-	"github.com/tuskdb/tusk/internal/pgerr"
 	"github.com/tuskdb/tusk/sql/analyze"
 )
 
@@ -86,38 +85,6 @@ type Stmt struct {
 	Root    Node
 	Columns []*analyze.Target // the output columns (SELECT list or RETURNING), nil if none
 	Query   *analyze.Query
-}
-
-// Plan builds the plan of a query.
-func Plan(q *analyze.Query) (*Stmt, error) {
-	switch q.Cmd {
-	case analyze.CmdSelect:
-		var in Node
-		if len(q.RTable) == 0 {
-			in = &Result{C: Cost{Total: CPUTupleCost, Rows: 1}, Qual: q.Where}
-		} else {
-			in = seqScan(q.RTable[0], q.Where)
-		}
-		p := &Projection{Child: in, Targets: q.Targets}
-		p.C = *in.Est()
-		p.C.Width = 8 * len(q.Targets)
-		return &Stmt{Root: p, Columns: q.Targets, Query: q}, nil
-	case analyze.CmdInsert:
-		rte := q.RTable[q.Result]
-		v := &Values{Rows: q.Values, C: Cost{Total: CPUOperatorCost * float64(len(q.Values)), Rows: float64(len(q.Values))}}
-		return modify(q, rte, v), nil
-	case analyze.CmdUpdate, analyze.CmdDelete:
-		rte := q.RTable[q.Result]
-		return modify(q, rte, seqScan(rte, q.Where)), nil
-	}
-	return nil, pgerr.New(pgerr.FeatureNotSupported, "cannot plan this statement")
-}
-
-func modify(q *analyze.Query, rte *analyze.RTE, child Node) *Stmt {
-	m := &ModifyTable{Cmd: q.Cmd, Rel: rte.Rel, Cols: rte.Cols, Child: child, Set: q.Set, Returning: q.Returning}
-	m.C = *child.Est()
-	m.C.Total += CPUTupleCost * m.C.Rows
-	return &Stmt{Root: m, Columns: q.Returning, Query: q}
 }
 
 // seqScan estimates a scan with no statistics: PostgreSQL's defaults of

@@ -45,6 +45,11 @@ func FromGo(v any, t *types.T) (types.Datum, error) {
 	switch x := v.(type) {
 	case nil:
 		return nil, nil
+	case datumArg:
+		if x.d == nil || x.t == t {
+			return x.d, nil
+		}
+		return types.Cast(x.d, x.t, -1, t, -1, false)
 	case string:
 		return types.Parse(t, -1, x)
 	case []byte:

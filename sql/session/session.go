@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/tuskdb/tusk/catalog"
@@ -42,6 +43,7 @@ type Session struct {
 	ddl       bool           // holds inst.DDL (S5)
 	cursor    *Cursor        // the open cursor, if any
 	closed    bool
+	prepared  map[string]*prepared
 }
 
 // New starts a session on an instance.
@@ -427,11 +429,21 @@ func (s *Session) lookupRelation(snap *mvcc.Snapshot, schema, name string) (*cat
 func (s *Session) dispatch(ctx context.Context, st ast.Stmt, args []any) (*Cursor, error) {
 	switch n := st.(type) {
 	case *ast.SelectStmt, *ast.InsertStmt, *ast.UpdateStmt, *ast.DeleteStmt:
-		return s.query(ctx, st, args)
+		return s.query(ctx, st, args, nil)
+	case *ast.PrepareStmt:
+		return s.prepare(n)
+	case *ast.ExecuteStmt:
+		return s.execute(ctx, n)
+	case *ast.DeallocateStmt:
+		return s.deallocate(n)
 	case *ast.CreateTableStmt:
 		return s.createTable(n)
 	case *ast.DropStmt:
 		return s.drop(ctx, n)
+	case *ast.CreateViewStmt:
+		return s.createView(n)
+	case *ast.CreateIndexStmt:
+		return s.createIndex(ctx, n)
 	case *ast.CheckpointStmt:
 		return s.utilityDone2("CHECKPOINT", s.inst.Checkpoint(false))
 	case *ast.VariableSetStmt:
@@ -442,11 +454,10 @@ func (s *Session) dispatch(ctx context.Context, st ast.Stmt, args []any) (*Curso
 	return nil, pgerr.New(pgerr.FeatureNotSupported, "statement %s is not supported yet", strings.TrimPrefix(fmt.Sprintf("%T", st), "*ast."))
 }
 
-func (s *Session) query(ctx context.Context, st ast.Stmt, args []any) (*Cursor, error) {
+func (s *Session) query(ctx context.Context, st ast.Stmt, args []any, ptypes []*types.T) (*Cursor, error) {
 	snap := s.snapshot()
-	env := &analyze.Env{LookupRelation: func(schema, name string) (*catalog.Relation, error) {
-		return s.lookupRelation(snap, schema, name)
-	}}
+	env := s.env(snap)
+	env.ParamTypes = ptypes
 	q, err := analyze.Analyze(st, env)
 	if err != nil {
 		return nil, err
@@ -460,7 +471,8 @@ func (s *Session) query(ctx context.Context, st ast.Stmt, args []any) (*Cursor, 
 		return nil, err
 	}
 	ec := &exec.Context{Ctx: ctx, Heap: s.inst.Heap, Xact: s.xact, Snap: snap, Params: params,
-		SerializableConflicts: s.isolation != "read committed"}
+		SerializableConflicts: s.isolation != "read committed",
+		WorkMem:               s.workMem(), TempFS: s.inst.FS, TempDir: s.inst.TempDir()}
 	it, err := exec.Build(ec, p.Root)
 	if err != nil {
 		return nil, err
@@ -480,6 +492,34 @@ func (s *Session) query(ctx context.Context, st ast.Stmt, args []any) (*Cursor, 
 		c.tag = "DELETE %d"
 	}
 	return c, nil
+}
+
+// workMem returns work_mem in bytes.
+func (s *Session) workMem() int64 {
+	v, _ := s.Settings.Get("work_mem")
+	n, err := ParseMemory(v)
+	if err != nil || n <= 0 {
+		return 4 << 20
+	}
+	return n
+}
+
+// ParseMemory parses a memory setting: a number with an optional unit
+// (B, kB, MB, GB, TB); a bare number is in kB, like work_mem.
+func ParseMemory(v string) (int64, error) {
+	v = strings.TrimSpace(v)
+	units := []struct {
+		suf string
+		mul int64
+	}{{"TB", 1 << 40}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"kB", 1 << 10}, {"B", 1}}
+	for _, u := range units {
+		if strings.HasSuffix(v, u.suf) {
+			n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(v, u.suf)), 10, 64)
+			return n * u.mul, err
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	return n << 10, err
 }
 
 // takeDDL acquires the catalog lock for the rest of the transaction (S5).
@@ -557,33 +597,6 @@ func (s *Session) createTable(n *ast.CreateTableStmt) (*Cursor, error) {
 		return nil, err
 	}
 	return s.utilityDone("CREATE TABLE")
-}
-
-func (s *Session) drop(ctx context.Context, n *ast.DropStmt) (*Cursor, error) {
-	if n.Kind != ast.ObjectTable {
-		return nil, pgerr.New(pgerr.FeatureNotSupported, "DROP %s is not supported yet", n.Kind)
-	}
-	s.takeDDL()
-	snap := s.snapshot()
-	for _, rv := range n.Objects {
-		rel, err := s.lookupRelation(snap, rv.Schema, rv.Name)
-		if err != nil {
-			return nil, err
-		}
-		if rel == nil {
-			if n.IfExists {
-				continue // PostgreSQL: NOTICE table does not exist, skipping
-			}
-			return nil, pgerr.New(pgerr.UndefinedTable, "table %q does not exist", rv.Name)
-		}
-		if rel.Namespace == catalog.PgCatalogNamespace {
-			return nil, pgerr.New(pgerr.InsufficientPrivilege, "permission denied: %q is a system catalog", rel.Name)
-		}
-		if err := s.inst.Catalog.DropRelation(ctx, s.xact, snap, rel); err != nil {
-			return nil, err
-		}
-	}
-	return s.utilityDone("DROP TABLE")
 }
 
 func (s *Session) set(n *ast.VariableSetStmt) (*Cursor, error) {

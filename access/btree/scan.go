@@ -1,0 +1,266 @@
+package btree
+
+import (
+	"github.com/tuskdb/tusk/internal/base"
+	"github.com/tuskdb/tusk/internal/pgerr"
+)
+
+// Bound limits a scan: a prefix of the key columns (1..number of key
+// columns values; nil is NULL, which compares as its place in the index
+// order) and whether entries equal to it on those columns are included.
+type Bound struct {
+	Vals      [][]byte
+	Inclusive bool
+}
+
+// ScanOptions select the entries of a scan. Lower and Upper are in index
+// order (for a DESC column, Lower is the larger value); nil means
+// unbounded. Backward returns entries from the upper end down.
+type ScanOptions struct {
+	Lower, Upper *Bound
+	Backward     bool
+}
+
+// Entry is one index entry: the key then INCLUDE column values, and the
+// heap TID. Its slices are the scan's own copies.
+type Entry struct {
+	Vals [][]byte
+	TID  base.ItemPointer
+}
+
+// Scan walks the entries between two bounds in index order, forward or
+// backward; mirrors btgettuple with _bt_first / _bt_next. It copies the
+// matching entries of one leaf page at a time under a share lock and
+// holds no lock between calls (BT11). A forward scan follows the right-link
+// saved when the page was read, a backward scan the left-link, re-checked
+// against concurrent splits (_bt_walk_left). Entries inserted during the
+// scan may or may not be returned; entries present when the scan started
+// are returned exactly once. A Scan is for one goroutine.
+type Scan struct {
+	ix   *Index
+	opts ScanOptions
+	w    *work
+
+	started bool
+	done    bool // no more pages to read
+	batch   []Entry
+	pos     int
+	next    base.BlockNumber // forward: right sibling of the page read
+	prev    base.BlockNumber // backward: left sibling of the page read
+	cur     base.BlockNumber // backward: the page read
+	err     error
+
+	// Pages counts the leaf pages read.
+	Pages int
+}
+
+// NewScan starts a scan (nothing is read until Next).
+func (ix *Index) NewScan(opts ScanOptions) (*Scan, error) {
+	for _, b := range []*Bound{opts.Lower, opts.Upper} {
+		if b != nil && (len(b.Vals) == 0 || len(b.Vals) > ix.nkeys) {
+			return nil, pgerr.New(pgerr.InvalidParameterValue, "index %q: a scan bound needs 1 to %d values, got %d",
+				ix.desc.Name, ix.nkeys, len(b.Vals))
+		}
+	}
+	return &Scan{ix: ix, opts: opts, w: ix.newWork(nil)}, nil
+}
+
+// Next returns the next entry, or nil at the end or on error (see Err).
+// The entry stays valid after later calls.
+func (s *Scan) Next() *Entry {
+	for s.pos >= len(s.batch) {
+		if s.err != nil || (s.started && s.done) {
+			return nil
+		}
+		s.batch, s.pos = nil, 0 // returned entries stay valid
+		if !s.started {
+			s.started = true
+			s.err = s.first()
+		} else {
+			s.err = s.step()
+		}
+	}
+	e := &s.batch[s.pos]
+	s.pos++
+	return e
+}
+
+// Err returns the error that ended the scan, if any.
+func (s *Scan) Err() error { return s.err }
+
+// first positions the scan and reads its first page (_bt_first).
+func (s *Scan) first() error {
+	ix := s.ix
+	var (
+		pb    *pageBuf
+		o     opaque
+		err   error
+		start base.OffsetNumber
+	)
+	if !s.opts.Backward {
+		if b := s.opts.Lower; b == nil {
+			if pb, o, err = ix.endpoint(0, false); err != nil {
+				return err
+			}
+			start = o.firstData()
+		} else {
+			sk := &scanKey{vals: b.Vals, fill: -1}
+			if !b.Inclusive {
+				sk.fill = 1
+			}
+			if pb, o, _, err = ix.search(sk, false, s.w); err != nil {
+				return err
+			}
+			if start, err = ix.binsrchLeaf(sk, pb, o, s.w); err != nil {
+				ix.release(pb)
+				return err
+			}
+		}
+		return s.readForward(pb, o, start)
+	}
+	if b := s.opts.Upper; b == nil {
+		if pb, o, err = ix.endpoint(0, true); err != nil {
+			return err
+		}
+		start = pb.page().MaxOffset()
+	} else {
+		sk := &scanKey{vals: b.Vals, fill: 1}
+		if !b.Inclusive {
+			sk.fill = -1
+		}
+		if pb, o, _, err = ix.search(sk, false, s.w); err != nil {
+			return err
+		}
+		if start, err = ix.binsrchLeaf(sk, pb, o, s.w); err != nil {
+			ix.release(pb)
+			return err
+		}
+		start-- // the last entry before the first one past the bound
+	}
+	return s.readBackward(pb, o, start)
+}
+
+// step reads the next page in the scan direction (_bt_steppage).
+func (s *Scan) step() error {
+	ix := s.ix
+	if !s.opts.Backward {
+		pb, o, err := ix.lockPage(s.next, false)
+		if err != nil {
+			return err
+		}
+		if !o.leaf() {
+			ix.release(pb)
+			return ix.corrupt("right sibling %d of a leaf is not a leaf", s.next)
+		}
+		return s.readForward(pb, o, o.firstData())
+	}
+	pb, o, err := s.walkLeft()
+	if err != nil {
+		return err
+	}
+	return s.readBackward(pb, o, pb.page().MaxOffset())
+}
+
+// walkLeft locks the page left of s.cur: the saved left-link, then right
+// from there until the page whose right-link is s.cur, since the left
+// sibling may have split since (_bt_walk_left; no page is ever deleted).
+func (s *Scan) walkLeft() (*pageBuf, opaque, error) {
+	ix := s.ix
+	blk := s.prev
+	for hops := 0; ; hops++ {
+		pb, o, err := ix.lockPage(blk, false)
+		if err != nil {
+			return nil, opaque{}, err
+		}
+		if !o.leaf() {
+			ix.release(pb)
+			return nil, opaque{}, ix.corrupt("left sibling %d of a leaf is not a leaf", blk)
+		}
+		if o.next == s.cur {
+			return pb, o, nil
+		}
+		if o.rightmost() {
+			ix.release(pb)
+			return nil, opaque{}, ix.corrupt("could not find left sibling of block %d", s.cur)
+		}
+		blk = o.next
+		ix.release(pb)
+	}
+}
+
+// readForward copies the entries of leaf pb from start on that are within
+// the upper bound, then releases the page (_bt_readpage).
+func (s *Scan) readForward(pb *pageBuf, o opaque, start base.OffsetNumber) error {
+	defer s.ix.release(pb)
+	s.Pages++
+	p := pb.page()
+	up := s.opts.Upper
+	for off, maxoff := max(start, o.firstData()), p.MaxOffset(); off <= maxoff; off++ {
+		e, kv, err := s.entry(pb, off)
+		if err != nil {
+			return err
+		}
+		if up != nil {
+			c := s.ix.desc.cmpPrefix(kv, up.Vals)
+			if c > 0 || (c == 0 && !up.Inclusive) {
+				s.done = true
+				return nil
+			}
+		}
+		s.batch = append(s.batch, e)
+	}
+	s.next = o.next
+	s.done = o.rightmost()
+	return nil
+}
+
+// readBackward copies the entries of leaf pb from start down to the
+// first data item that are within the lower bound, in descending order,
+// then releases the page.
+func (s *Scan) readBackward(pb *pageBuf, o opaque, start base.OffsetNumber) error {
+	defer s.ix.release(pb)
+	s.Pages++
+	p := pb.page()
+	lo := s.opts.Lower
+	s.prev, s.cur = o.prev, pb.blk
+	s.done = o.leftmost()
+	for off := min(start, p.MaxOffset()); off >= o.firstData(); off-- {
+		e, kv, err := s.entry(pb, off)
+		if err != nil {
+			return err
+		}
+		if lo != nil {
+			c := s.ix.desc.cmpPrefix(kv, lo.Vals)
+			if c < 0 || (c == 0 && !lo.Inclusive) {
+				s.done = true
+				break
+			}
+		}
+		s.batch = append(s.batch, e)
+	}
+	return nil
+}
+
+// entry copies the leaf tuple at off: its values (sharing one buffer) and
+// heap TID, and returns the key values as they are on the page too.
+func (s *Scan) entry(pb *pageBuf, off base.OffsetNumber) (Entry, [][]byte, error) {
+	ix := s.ix
+	p := pb.page()
+	t, err := ix.item(p, pb.blk, off)
+	if err != nil {
+		return Entry{}, nil, err
+	}
+	if t.pivot() || t.natts != ix.natts {
+		return Entry{}, nil, ix.corrupt("item %d of leaf %d is not a leaf tuple", off, pb.blk)
+	}
+	raw := append([]byte(nil), p.Item(off)...)
+	c, err := parseItup(raw)
+	if err != nil {
+		return Entry{}, nil, ix.wrapCorrupt(err)
+	}
+	vals := make([][]byte, ix.natts)
+	if err := c.vals(vals); err != nil {
+		return Entry{}, nil, ix.wrapCorrupt(err)
+	}
+	return Entry{Vals: vals, TID: c.tid()}, vals[:ix.nkeys], nil
+}

@@ -1,0 +1,680 @@
+package exec
+
+import (
+	"github.com/tuskdb/tusk/internal/pgerr"
+	"github.com/tuskdb/tusk/sql/plan"
+	"github.com/tuskdb/tusk/sql/types"
+)
+
+// Join output (X15): inner, left, right and full joins produce outer ++
+// inner rows, NULL-extended on the side without a match (OuterWidth and
+// InnerWidth give the widths); semi and anti joins produce the outer row
+// alone.
+
+func concatRow(a, b []types.Datum) []types.Datum {
+	out := make([]types.Datum, 0, len(a)+len(b))
+	return append(append(out, a...), b...)
+}
+
+func nullRow(n int) []types.Datum { return make([]types.Datum, n) }
+
+func keepsUnmatchedOuter(k plan.JoinKind) bool { return k == plan.JoinLeft || k == plan.JoinFull }
+func keepsUnmatchedInner(k plan.JoinKind) bool { return k == plan.JoinRight || k == plan.JoinFull }
+
+// innerSource replays a nested loop's inner rows for each outer row.
+type innerSource interface {
+	next() (*Row, error)
+	rewind(outer []types.Datum) error
+	close()
+}
+
+// storedInner materializes the inner side once (X7).
+type storedInner struct {
+	it    Iter
+	store *tupleStore
+	rd    *storeReader
+	done  bool
+}
+
+func (s *storedInner) next() (*Row, error) {
+	if r, err := s.rd.next(); err != nil || r != nil {
+		return r, err
+	}
+	if s.done {
+		return nil, nil
+	}
+	r, err := s.it.Next()
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		s.done = true
+		s.it.Close()
+		return nil, nil
+	}
+	if err := s.store.add(r); err != nil {
+		return nil, err
+	}
+	_, err = s.rd.next() // the reader has now seen r
+	return r, err
+}
+
+func (s *storedInner) rewind([]types.Datum) error {
+	if !s.done {
+		// Read the rest once so every pass sees all rows.
+		for {
+			r, err := s.next()
+			if err != nil {
+				return err
+			}
+			if r == nil {
+				break
+			}
+		}
+	}
+	s.rd.rewind()
+	return nil
+}
+
+func (s *storedInner) close() {
+	if !s.done {
+		s.it.Close()
+		s.done = true
+	}
+	s.store.close()
+}
+
+// rescanInner restarts an inner iterator that can rescan itself.
+type rescanInner struct {
+	it      Iter
+	started bool
+}
+
+func (s *rescanInner) next() (*Row, error) { return s.it.Next() }
+func (s *rescanInner) rewind([]types.Datum) error {
+	if !s.started {
+		s.started = true
+		return nil
+	}
+	return rescan(s.it)
+}
+func (s *rescanInner) close() { s.it.Close() }
+
+// rebuiltInner builds the inner plan again for every outer row, for an
+// inner side that reads outer-level rows (X7).
+type rebuiltInner struct {
+	ec *Context
+	n  plan.Node
+	it Iter
+}
+
+func (s *rebuiltInner) next() (*Row, error) { return s.it.Next() }
+func (s *rebuiltInner) rewind([]types.Datum) error {
+	if s.it != nil {
+		s.it.Close()
+	}
+	it, err := s.ec.build(s.n)
+	s.it = it
+	return err
+}
+func (s *rebuiltInner) close() {
+	if s.it != nil {
+		s.it.Close()
+		s.it = nil
+	}
+}
+
+// nestLoop mirrors ExecNestLoop: for each outer row it reads the inner
+// rows and keeps the pairs that satisfy Qual; right and full joins
+// remember which inner rows (by position) matched.
+type nestLoop struct {
+	ec    *Context
+	p     *plan.NestLoop
+	outer Iter
+	inner innerSource
+
+	cur          *Row
+	matched      bool
+	idx          int
+	innerMatched []bool
+	unmatched    bool // emitting unmatched inner rows
+	done         bool
+}
+
+func (ec *Context) buildNestLoop(p *plan.NestLoop) (Iter, error) {
+	var inner innerSource
+	if planRefsOuter(p.Inner, 0) {
+		if keepsUnmatchedInner(p.Kind) {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "%s join with a parameterized inner side", p.Kind)
+		}
+		inner = &rebuiltInner{ec: ec, n: p.Inner}
+	}
+	outer, err := ec.build(p.Outer)
+	if err != nil {
+		return nil, err
+	}
+	if inner == nil {
+		in, err := ec.build(p.Inner)
+		if err != nil {
+			outer.Close()
+			return nil, err
+		}
+		if canRescan(in) {
+			inner = &rescanInner{it: in}
+		} else {
+			st := newTupleStore(ec, nil)
+			inner = &storedInner{it: in, store: st, rd: st.reader()}
+		}
+	}
+	return &nestLoop{ec: ec, p: p, outer: outer, inner: inner}, nil
+}
+
+func (n *nestLoop) Next() (*Row, error) {
+	kind := n.p.Kind
+	for !n.done {
+		if err := n.ec.tick(); err != nil {
+			return nil, err
+		}
+		if n.unmatched {
+			ir, err := n.inner.next()
+			if err != nil {
+				return nil, err
+			}
+			if ir == nil {
+				n.done = true
+				break
+			}
+			i := n.idx
+			n.idx++
+			if i >= len(n.innerMatched) || !n.innerMatched[i] {
+				return &Row{Vals: concatRow(nullRow(n.p.OuterWidth), ir.Vals)}, nil
+			}
+			continue
+		}
+		if n.cur == nil {
+			r, err := n.outer.Next()
+			if err != nil {
+				return nil, err
+			}
+			if r == nil {
+				if keepsUnmatchedInner(kind) {
+					n.unmatched, n.idx = true, 0
+					if err := n.inner.rewind(nil); err != nil {
+						return nil, err
+					}
+					continue
+				}
+				n.done = true
+				break
+			}
+			n.cur, n.matched, n.idx = r, false, 0
+			if err := n.inner.rewind(r.Vals); err != nil {
+				return nil, err
+			}
+		}
+		ir, err := n.inner.next()
+		if err != nil {
+			return nil, err
+		}
+		if ir == nil {
+			o := n.cur
+			n.cur = nil
+			if !n.matched {
+				switch {
+				case keepsUnmatchedOuter(kind):
+					return &Row{Vals: concatRow(o.Vals, nullRow(n.p.InnerWidth))}, nil
+				case kind == plan.JoinAnti:
+					return o, nil
+				}
+			}
+			continue
+		}
+		i := n.idx
+		n.idx++
+		joined := concatRow(n.cur.Vals, ir.Vals)
+		ok, err := n.ec.Qual(n.p.Qual, joined)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		n.matched = true
+		if keepsUnmatchedInner(kind) {
+			for len(n.innerMatched) <= i {
+				n.innerMatched = append(n.innerMatched, false)
+			}
+			n.innerMatched[i] = true
+		}
+		switch kind {
+		case plan.JoinSemi:
+			o := n.cur
+			n.cur = nil
+			return o, nil
+		case plan.JoinAnti:
+			n.cur = nil
+			continue
+		}
+		return &Row{Vals: joined}, nil
+	}
+	return nil, nil
+}
+
+func (n *nestLoop) Close() {
+	n.outer.Close()
+	n.inner.close()
+}
+
+// hashJoin mirrors ExecHashJoin with PostgreSQL's hybrid hash join: the
+// inner side goes into a hash table on InnerKeys; beyond work_mem the
+// rows are split into batches by hash (nbatch doubles as needed), batch 0
+// stays in memory and the others wait in temporary files with the outer
+// rows of the same batch (X10, X16). NULL keys never match; an inner row
+// with a NULL key is kept aside for right and full joins.
+type hashJoin struct {
+	ec     *Context
+	p      *plan.HashJoin
+	stats  *Stats
+	outer  Iter
+	inner  Iter
+	outerT []*types.T
+	innerT []*types.T
+
+	nbatch     int
+	curBatch   int
+	noGrow     bool
+	table      map[uint64][]int32
+	entries    []*hjEntry
+	mem        int64
+	innerFiles []*tempFile
+	outerFiles []*tempFile
+	nullInner  *tupleStore
+	disk       int64
+
+	phase    int // hjBuild, hjProbe, hjUnmatched, hjNullInner, hjDone
+	outerRd  *tempReader
+	cur      *Row
+	curKeys  []types.Datum
+	cands    []int32
+	ci       int
+	matched  bool
+	uidx     int
+	nullRd   *storeReader
+	outerEOF bool
+}
+
+type hjEntry struct {
+	row     *Row
+	keys    []types.Datum
+	h       uint64
+	matched bool
+}
+
+const (
+	hjBuild = iota
+	hjProbe
+	hjUnmatched
+	hjNullInner
+	hjDone
+)
+
+// maxBatches bounds batch doubling.
+const maxBatches = 1 << 16
+
+func (ec *Context) buildHashJoin(p *plan.HashJoin) (Iter, error) {
+	outer, err := ec.build(p.Outer)
+	if err != nil {
+		return nil, err
+	}
+	inner, err := ec.build(p.Inner)
+	if err != nil {
+		outer.Close()
+		return nil, err
+	}
+	return &hashJoin{ec: ec, p: p, stats: ec.statsFor(p), outer: outer, inner: inner,
+		outerT: exprTypes(p.OuterKeys), innerT: exprTypes(p.InnerKeys), nbatch: 1}, nil
+}
+
+func hasNull(ds []types.Datum) bool {
+	for _, d := range ds {
+		if d == nil {
+			return true
+		}
+	}
+	return false
+}
+
+func (j *hashJoin) batchOf(h uint64) int { return int(rehash(h, 0) & uint64(j.nbatch-1)) }
+
+// innerKeys evaluates InnerKeys and their hash.
+func (j *hashJoin) keys(r *Row, outer bool) ([]types.Datum, uint64, error) {
+	es, ts := j.p.InnerKeys, j.innerT
+	if outer {
+		es, ts = j.p.OuterKeys, j.outerT
+	}
+	ks, err := j.ec.evalAll(es, r.Vals)
+	if err != nil || hasNull(ks) {
+		return ks, 0, err
+	}
+	return ks, keysHash(ts, ks), nil
+}
+
+func (j *hashJoin) spill(files *[]*tempFile, b int, r *Row) error {
+	for len(*files) <= b {
+		*files = append(*files, nil)
+	}
+	f := (*files)[b]
+	if f == nil {
+		var err error
+		if f, err = j.ec.newTempFile(); err != nil {
+			return err
+		}
+		(*files)[b] = f
+	}
+	before := f.bytes()
+	if err := f.appendRow(r); err != nil {
+		return err
+	}
+	j.disk += f.bytes() - before
+	return nil
+}
+
+// addInner puts one inner row of the current batch in the table, or in
+// its batch file.
+func (j *hashJoin) addInner(r *Row) error {
+	ks, h, err := j.keys(r, false)
+	if err != nil {
+		return err
+	}
+	if hasNull(ks) {
+		if keepsUnmatchedInner(j.p.Kind) {
+			if j.nullInner == nil {
+				j.nullInner = newTupleStore(j.ec, nil)
+			}
+			return j.nullInner.add(r)
+		}
+		return nil
+	}
+	if b := j.batchOf(h); b != j.curBatch {
+		return j.spill(&j.innerFiles, b, r)
+	}
+	e := &hjEntry{row: r, keys: ks, h: h}
+	j.table[h] = append(j.table[h], int32(len(j.entries)))
+	j.entries = append(j.entries, e)
+	j.mem += rowSize(r) + datumsSize(ks) + 48
+	j.stats.noteMemory(j.mem)
+	if j.mem > j.ec.workMem() && j.ec.canSpill() && !j.noGrow && j.nbatch < maxBatches {
+		return j.grow()
+	}
+	return nil
+}
+
+// grow doubles the number of batches and moves the rows of the current
+// batch that now belong to a later one out to its file (mirrors
+// ExecHashIncreaseNumBatches).
+func (j *hashJoin) grow() error {
+	j.nbatch *= 2
+	kept := j.entries[:0]
+	table := map[uint64][]int32{}
+	mem := int64(0)
+	moved := 0
+	for _, e := range j.entries {
+		if b := j.batchOf(e.h); b != j.curBatch {
+			if err := j.spill(&j.innerFiles, b, e.row); err != nil {
+				return err
+			}
+			moved++
+			continue
+		}
+		table[e.h] = append(table[e.h], int32(len(kept)))
+		kept = append(kept, e)
+		mem += rowSize(e.row) + datumsSize(e.keys) + 48
+	}
+	clear(j.entries[len(kept):])
+	j.entries, j.table, j.mem = kept, table, mem
+	if moved == 0 {
+		// Every row hashes alike: splitting cannot help this batch.
+		j.noGrow = true
+	}
+	j.stats.noteDisk(j.disk)
+	return nil
+}
+
+// loadBatch fills the table with the inner rows of batch b.
+func (j *hashJoin) loadBatch(b int) error {
+	j.curBatch = b
+	j.table, j.entries, j.mem, j.noGrow = map[uint64][]int32{}, nil, 0, false
+	if b == 0 {
+		for {
+			r, err := j.inner.Next()
+			if err != nil {
+				return err
+			}
+			if r == nil {
+				break
+			}
+			if err := j.ec.tick(); err != nil {
+				return err
+			}
+			if err := j.addInner(r); err != nil {
+				return err
+			}
+		}
+		j.inner.Close()
+		j.inner = nil
+		return nil
+	}
+	if b >= len(j.innerFiles) || j.innerFiles[b] == nil {
+		return nil
+	}
+	f := j.innerFiles[b]
+	rd := f.reader()
+	for {
+		r, err := rd.nextRow()
+		if err != nil {
+			return err
+		}
+		if r == nil {
+			break
+		}
+		if err := j.ec.tick(); err != nil {
+			return err
+		}
+		if err := j.addInner(r); err != nil {
+			return err
+		}
+	}
+	f.close()
+	j.innerFiles[b] = nil
+	return nil
+}
+
+// nextOuter returns the next outer row of the current batch, sending rows
+// of later batches to their files.
+func (j *hashJoin) nextOuter() (*Row, []types.Datum, uint64, error) {
+	for {
+		if err := j.ec.tick(); err != nil {
+			return nil, nil, 0, err
+		}
+		var r *Row
+		var err error
+		if j.curBatch == 0 {
+			if j.outerEOF {
+				return nil, nil, 0, nil
+			}
+			if r, err = j.outer.Next(); err == nil && r == nil {
+				j.outerEOF = true
+			}
+		} else if j.outerRd != nil {
+			r, err = j.outerRd.nextRow()
+		}
+		if err != nil || r == nil {
+			return nil, nil, 0, err
+		}
+		ks, h, err := j.keys(r, true)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		if hasNull(ks) {
+			return r, ks, 0, nil
+		}
+		if b := j.batchOf(h); b != j.curBatch {
+			if err := j.spill(&j.outerFiles, b, r); err != nil {
+				return nil, nil, 0, err
+			}
+			continue
+		}
+		return r, ks, h, nil
+	}
+}
+
+// unmatchedOuter is what an outer row without a match produces, if any.
+func (j *hashJoin) unmatchedOuter(o *Row) *Row {
+	switch {
+	case keepsUnmatchedOuter(j.p.Kind):
+		return &Row{Vals: concatRow(o.Vals, nullRow(j.p.InnerWidth))}
+	case j.p.Kind == plan.JoinAnti:
+		return o
+	}
+	return nil
+}
+
+func (j *hashJoin) Next() (*Row, error) {
+	kind := j.p.Kind
+	for {
+		switch j.phase {
+		case hjBuild:
+			if err := j.loadBatch(0); err != nil {
+				return nil, err
+			}
+			j.phase = hjProbe
+		case hjProbe:
+			if j.cur == nil {
+				r, ks, h, err := j.nextOuter()
+				if err != nil {
+					return nil, err
+				}
+				if r == nil {
+					j.phase, j.uidx = hjUnmatched, 0
+					continue
+				}
+				j.cur, j.curKeys, j.matched, j.ci = r, ks, false, 0
+				j.cands = nil
+				if !hasNull(ks) {
+					j.cands = j.table[h]
+				}
+			}
+			if j.ci >= len(j.cands) {
+				o := j.cur
+				j.cur = nil
+				if !j.matched {
+					if out := j.unmatchedOuter(o); out != nil {
+						return out, nil
+					}
+				}
+				continue
+			}
+			e := j.entries[j.cands[j.ci]]
+			j.ci++
+			if !keysEqual(j.outerT, j.curKeys, e.keys) {
+				continue
+			}
+			joined := concatRow(j.cur.Vals, e.row.Vals)
+			ok, err := j.ec.Qual(j.p.Qual, joined)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+			j.matched = true
+			e.matched = true
+			switch kind {
+			case plan.JoinSemi:
+				o := j.cur
+				j.cur = nil
+				return o, nil
+			case plan.JoinAnti:
+				j.cur = nil
+				continue
+			}
+			return &Row{Vals: joined}, nil
+		case hjUnmatched:
+			if keepsUnmatchedInner(kind) {
+				for j.uidx < len(j.entries) {
+					e := j.entries[j.uidx]
+					j.uidx++
+					if !e.matched {
+						return &Row{Vals: concatRow(nullRow(j.p.OuterWidth), e.row.Vals)}, nil
+					}
+				}
+			}
+			if err := j.nextBatch(); err != nil {
+				return nil, err
+			}
+		case hjNullInner:
+			if j.nullInner == nil {
+				j.phase = hjDone
+				continue
+			}
+			if j.nullRd == nil {
+				j.nullRd = j.nullInner.reader()
+			}
+			r, err := j.nullRd.next()
+			if err != nil {
+				return nil, err
+			}
+			if r == nil {
+				j.phase = hjDone
+				continue
+			}
+			return &Row{Vals: concatRow(nullRow(j.p.OuterWidth), r.Vals)}, nil
+		default:
+			return nil, nil
+		}
+	}
+}
+
+// nextBatch moves to the next batch that has rows, or to the end.
+func (j *hashJoin) nextBatch() error {
+	if j.outerRd != nil {
+		j.outerFiles[j.curBatch].close()
+		j.outerFiles[j.curBatch] = nil
+		j.outerRd = nil
+	}
+	for b := j.curBatch + 1; b < j.nbatch; b++ {
+		hasInner := b < len(j.innerFiles) && j.innerFiles[b] != nil
+		hasOuter := b < len(j.outerFiles) && j.outerFiles[b] != nil
+		if !hasInner && !hasOuter {
+			continue
+		}
+		if err := j.loadBatch(b); err != nil {
+			return err
+		}
+		if hasOuter {
+			j.outerRd = j.outerFiles[b].reader()
+		}
+		j.phase = hjProbe
+		return nil
+	}
+	j.stats.Batches = j.nbatch
+	j.stats.noteDisk(j.disk)
+	j.table, j.entries = nil, nil
+	j.phase = hjNullInner
+	return nil
+}
+
+func (j *hashJoin) Close() {
+	j.outer.Close()
+	if j.inner != nil {
+		j.inner.Close()
+	}
+	for _, f := range j.innerFiles {
+		f.close()
+	}
+	for _, f := range j.outerFiles {
+		f.close()
+	}
+	j.nullInner.close()
+	j.table, j.entries = nil, nil
+}

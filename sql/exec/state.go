@@ -1,0 +1,209 @@
+package exec
+
+import (
+	"time"
+
+	"github.com/tuskdb/tusk/internal/pgerr"
+	"github.com/tuskdb/tusk/sql/analyze"
+	"github.com/tuskdb/tusk/sql/plan"
+	"github.com/tuskdb/tusk/sql/types"
+)
+
+// DefaultWorkMem is PostgreSQL's default work_mem, 4 MB.
+const DefaultWorkMem int64 = 4 << 20
+
+// cancelEvery is how many rows pass between checks of Context.Ctx (X6).
+const cancelEvery = 1024
+
+// stmtState is what one statement's iterators share through their Context
+// (PostgreSQL's EState): the outer-row stack of sublinks, the CASE value,
+// cached sublink results, CTE and work tables, statistics and temp files.
+type stmtState struct {
+	outer   [][]types.Datum // X8: rows of the enclosing query levels
+	caseVal types.Datum     // X9: value of CaseTestExpr while a CASE runs
+	inCase  bool
+
+	sublinks map[*analyze.SubLink]*sublinkResult
+	ctes     map[int]*cteState
+	work     map[int]*tupleStore
+	stats    map[plan.Node]*Stats
+
+	tick    int
+	tempSeq int
+	temps   map[*tempFile]struct{}
+}
+
+func (ec *Context) state() *stmtState {
+	if ec.st == nil {
+		ec.st = &stmtState{
+			sublinks: map[*analyze.SubLink]*sublinkResult{},
+			ctes:     map[int]*cteState{},
+			work:     map[int]*tupleStore{},
+			stats:    map[plan.Node]*Stats{},
+			temps:    map[*tempFile]struct{}{},
+		}
+	}
+	return ec.st
+}
+
+// workMem returns work_mem in bytes.
+func (ec *Context) workMem() int64 {
+	if ec.WorkMem > 0 {
+		return ec.WorkMem
+	}
+	return DefaultWorkMem
+}
+
+// canSpill reports whether nodes may write temporary files (X10).
+func (ec *Context) canSpill() bool { return ec.TempFS != nil }
+
+// tick counts a row of work and checks for cancellation every
+// cancelEvery rows (X6), as CHECK_FOR_INTERRUPTS.
+func (ec *Context) tick() error {
+	st := ec.state()
+	st.tick++
+	if st.tick%cancelEvery == 0 {
+		return checkCancel(ec)
+	}
+	return nil
+}
+
+// Close releases what the statement still holds: CTE iterators, work
+// tables and any temporary file a node left behind. The iterator returned
+// by Build calls it when closed; calling it again is harmless.
+func (ec *Context) Close() {
+	st := ec.st
+	if st == nil {
+		return
+	}
+	for id, c := range st.ctes {
+		c.close()
+		delete(st.ctes, id)
+	}
+	for id, w := range st.work {
+		w.close()
+		delete(st.work, id)
+	}
+	for f := range st.temps {
+		f.close()
+	}
+	st.sublinks = map[*analyze.SubLink]*sublinkResult{}
+	st.outer = nil
+}
+
+// Stats is what a plan node did, for EXPLAIN ANALYZE (PostgreSQL's
+// Instrumentation plus the sort and hash reports). Rows, Loops and the
+// times are counted only with Context.Instrument; the rest always.
+type Stats struct {
+	Rows  int64 // rows returned, over all loops
+	Loops int64 // times the node was started or rescanned
+	// Startup is the time to the first row and Total the time spent in
+	// the node, summed over loops (with Context.Clock).
+	Startup, Total time.Duration
+
+	SortMethod string // "quicksort" or "external merge"
+	MemoryKB   int64  // peak memory held by the node's sort or hash table
+	DiskKB     int64  // temporary file space written
+	Batches    int    // hash batches (hash join) or partitions processed (hash aggregate)
+}
+
+// Stats returns the statistics of a plan node run under ec, or nil if it
+// was never built.
+func (ec *Context) Stats(n plan.Node) *Stats {
+	if ec.st == nil {
+		return nil
+	}
+	return ec.st.stats[n]
+}
+
+func (ec *Context) statsFor(n plan.Node) *Stats {
+	st := ec.state()
+	s := st.stats[n]
+	if s == nil {
+		s = &Stats{}
+		st.stats[n] = s
+	}
+	return s
+}
+
+func kb(bytes int64) int64 { return (bytes + 1023) / 1024 }
+
+func (s *Stats) noteMemory(bytes int64) {
+	if k := kb(bytes); k > s.MemoryKB {
+		s.MemoryKB = k
+	}
+}
+
+func (s *Stats) noteDisk(bytes int64) {
+	if k := kb(bytes); k > s.DiskKB {
+		s.DiskKB = k
+	}
+}
+
+// instrumented counts rows, loops and time of one node (Instrument).
+type instrumented struct {
+	it    Iter
+	ec    *Context
+	st    *Stats
+	first bool
+}
+
+func (w *instrumented) Next() (*Row, error) {
+	var t0 time.Time
+	if w.ec.Clock != nil {
+		t0 = w.ec.Clock()
+	}
+	r, err := w.it.Next()
+	if w.ec.Clock != nil {
+		d := w.ec.Clock().Sub(t0)
+		w.st.Total += d
+		if w.first {
+			w.st.Startup += d
+		}
+	}
+	w.first = false
+	if r != nil {
+		w.st.Rows++
+	}
+	return r, err
+}
+
+func (w *instrumented) Close() { w.it.Close() }
+
+// Rescan restarts the wrapped iterator when it can (X7).
+func (w *instrumented) Rescan() error {
+	rs, ok := w.it.(Rescanner)
+	if !ok {
+		return pgerr.New(pgerr.InternalError, "plan node cannot be rescanned")
+	}
+	w.st.Loops++
+	w.first = true
+	return rs.Rescan()
+}
+
+func canRescan(it Iter) bool {
+	if w, ok := it.(*instrumented); ok {
+		it = w.it
+	}
+	_, ok := it.(Rescanner)
+	return ok
+}
+
+// Rescanner is an Iter that can start again from its first row and give
+// the same rows in the same order (ExecReScan, X7).
+type Rescanner interface {
+	Iter
+	Rescan() error
+}
+
+// root is the iterator Build returns: closing it ends the statement's
+// shared state (Context.Close).
+type root struct {
+	Iter
+	ec *Context
+}
+
+func (r *root) Close() {
+	r.Iter.Close()
+	r.ec.Close()
+}

@@ -1,0 +1,2 @@
+// Package funcs is the built-in function registry.
+package funcs
