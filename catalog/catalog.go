@@ -354,8 +354,11 @@ func (c *Catalog) CreateRelation(x *mvcc.Xact, snap *mvcc.Snapshot, ns base.OID,
 	rel := &Relation{OID: oid, Name: name, Namespace: ns, Kind: kind, Node: base.RelFileNode{Rel: oid}}
 	ch := c.changes(x)
 	if kind == KindTable || kind == KindIndex || kind == KindSequence {
-		if err := c.heap.Create(rel.Node); err != nil {
-			return nil, err
+		// An index's file is made by its access method (btree.Create).
+		if kind != KindIndex {
+			if err := c.heap.Create(rel.Node); err != nil {
+				return nil, err
+			}
 		}
 		c.mu.Lock()
 		ch.created = append(ch.created, rel.Node)

@@ -17,6 +17,8 @@
 //   - NewReader(from).Next() reads records, io.EOF at the end of the valid
 //     log (W8).
 //   - RedoPointer / SetRedoPointer / BeginCheckpoint drive full-page images.
+//   - RemoveSegmentsBefore(redo) removes the segments a checkpoint no
+//     longer needs (W12).
 //   - Failed() reports the failed state entered on any write or fsync error
 //     (W7).
 //   - EncodeCheckpoint / DecodeCheckpoint: the payload of RmgrXLOG
@@ -31,8 +33,10 @@
 // header (magic, version, segment size, CRC), so the first record starts
 // at FirstLSN = 16 and no record starts at InvalidLSN. Records follow one
 // another with no padding and no page headers, and may span segments.
-// Segment files grow as they are written (no preallocation) and are not
-// recycled yet. The record layout is described in record.go; full-page
+// Segment files are created whole and zero-filled before use, the next one
+// in the background (W11), so the log ends where the zeros start; segments
+// before the last checkpoint's redo pointer are removed (W12), not
+// recycled. The record layout is described in record.go; full-page
 // images leave out the all-zero hole between pd_lower and pd_upper of a
 // standard page (W4).
 //
@@ -42,8 +46,10 @@
 // locks, taken in this order when nested: flushMu (who is the flusher;
 // never held while taking the others), writeMu (writing and fsyncing
 // segment files, PostgreSQL's WALWriteLock) and insMu (the insert position
-// and the in-memory WAL buffer, PostgreSQL's WAL insertion lock). A Reader
-// is for one goroutine and reads what has been written to the files.
+// and the in-memory WAL buffer, PostgreSQL's WAL insertion lock); the
+// writer takes prealMu (creating segment files) under writeMu, the
+// preallocator goroutine takes it alone. A Reader is for one goroutine and
+// reads what has been written to the files.
 // Replay runs once, before any Insert, single-threaded.
 //
 // Errors are *pgerr.Error: pgerr.IoError for I/O (wrapping the vfs error,

@@ -11,9 +11,9 @@ import (
 
 // Replay reads the log from `from` and calls the redo routine of each
 // record's resource manager, in LSN order, until the end of the valid log
-// (W8). It then positions l to append at that end, removing what follows
-// it so no stale byte can later be read as a record (W9), sets the redo
-// pointer to from, and returns the end.
+// (W8). It then positions l to append at that end, removing or zeroing
+// what follows it so no stale byte can later be read as a record (W9),
+// sets the redo pointer to from, and returns the end.
 //
 // from must be the start of a record, such as a checkpoint's Redo (always
 // a record start), or FirstLSN (or InvalidLSN) to read the whole log of a

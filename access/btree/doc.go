@@ -9,6 +9,8 @@
 //
 //	Create(pool, log, node, desc)      a new empty index (metapage + root leaf)
 //	Open(pool, log, node, desc)        an existing one
+//	Build(pool, log, node, desc, entries)
+//	                                   CREATE INDEX: sort, fill pages bottom-up
 //	(*Index).Insert(ctx, x, vals, tid) add an entry (btinsert)
 //	(*Index).InsertUnique(ctx, x, vals, tid, UniqueCheck)
 //	                                   add an entry to a unique index

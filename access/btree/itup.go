@@ -206,9 +206,3 @@ func (ix *Index) keepAtts(l, r [][]byte) int {
 	}
 	return ix.nkeys + 1
 }
-
-// pivotOf turns a tuple into a pivot with the same key (for an internal
-// page's high key, mirroring how _bt_split copies firstright's key).
-func pivotOf(b []byte, down base.BlockNumber) []byte {
-	return withDownlink(b, down)
-}

@@ -167,7 +167,7 @@ func (s *Scan) step() error {
 func (s *Scan) walkLeft() (*pageBuf, opaque, error) {
 	ix := s.ix
 	blk := s.prev
-	for hops := 0; ; hops++ {
+	for {
 		pb, o, err := ix.lockPage(blk, false)
 		if err != nil {
 			return nil, opaque{}, err

@@ -107,7 +107,7 @@ func (ix *Index) search(sk *scanKey, write bool, w *work) (*pageBuf, opaque, *st
 // its parent level.
 func (ix *Index) moveRight(pb *pageBuf, o opaque, sk *scanKey, write bool, stack *stackEntry, w *work) (*pageBuf, opaque, error) {
 	mode := pb.excl
-	for hops := 0; ; hops++ {
+	for {
 		if write && o.incomplete() {
 			if !pb.excl {
 				var err error

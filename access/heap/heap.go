@@ -7,6 +7,7 @@ import (
 
 	"github.com/tuskdb/tusk/access/tuple"
 	"github.com/tuskdb/tusk/bufmgr"
+	"github.com/tuskdb/tusk/clog"
 	"github.com/tuskdb/tusk/internal/base"
 	"github.com/tuskdb/tusk/internal/pgerr"
 	"github.com/tuskdb/tusk/mvcc"
@@ -522,4 +523,129 @@ func (h *Heap) FetchLatest(node base.RelFileNode, tid base.ItemPointer) (*Tuple,
 		return nil, err
 	}
 	return &Tuple{Header: hdr, Payload: append([]byte(nil), item[HeaderSize:]...)}, nil
+}
+
+// State is the liveness of a tuple for uniqueness checks (PostgreSQL's
+// SnapshotDirty, as _bt_check_unique uses it).
+type State uint8
+
+// Tuple states.
+const (
+	// StateDead: the inserter aborted, or a committed transaction (or the
+	// asking one) deleted it: it can never conflict.
+	StateDead State = iota
+	// StateLive: inserted by a committed transaction or the asking one,
+	// and not deleted.
+	StateLive
+	// StateInProgress: another running transaction inserted or is
+	// deleting it; XID tells which.
+	StateInProgress
+)
+
+// DirtyState reports the state of the tuple at tid for transaction x.
+func (h *Heap) DirtyState(node base.RelFileNode, tid base.ItemPointer, x *mvcc.Xact) (State, base.XID, error) {
+	t, err := h.FetchLatest(node, tid)
+	if err != nil {
+		return StateDead, 0, err
+	}
+	return h.dirtyState(&t.Header, x)
+}
+
+func (h *Heap) dirtyState(hdr *mvcc.TupleHeader, x *mvcc.Xact) (State, base.XID, error) {
+	own := func(xid base.XID) bool { return x != nil && xid.IsValid() && xid == x.XID() }
+	committed := func(xid base.XID, bits uint16) (bool, bool, error) { // committed, running
+		if hdr.Infomask&bits != 0 {
+			return true, false, nil
+		}
+		if h.mgr.IsRunning(xid) {
+			return false, true, nil
+		}
+		st, err := h.mgr.Status(xid)
+		if err != nil {
+			return false, false, err
+		}
+		return st == clog.StatusCommitted, false, nil
+	}
+	if hdr.Infomask&mvcc.HeapXminFrozen != mvcc.HeapXminFrozen && !own(hdr.Xmin) {
+		if hdr.Infomask&mvcc.HeapXminInvalid != 0 && hdr.Infomask&mvcc.HeapXminCommitted == 0 {
+			return StateDead, 0, nil
+		}
+		c, running, err := committed(hdr.Xmin, mvcc.HeapXminCommitted)
+		if err != nil {
+			return StateDead, 0, err
+		}
+		if running {
+			return StateInProgress, hdr.Xmin, nil
+		}
+		if !c {
+			return StateDead, 0, nil
+		}
+	}
+	if !hdr.Xmax.IsValid() || hdr.Infomask&mvcc.HeapXmaxInvalid != 0 || mvcc.XmaxIsLockedOnly(hdr.Infomask) {
+		return StateLive, 0, nil
+	}
+	if own(hdr.Xmax) {
+		return StateDead, 0, nil
+	}
+	c, running, err := committed(hdr.Xmax, mvcc.HeapXmaxCommitted)
+	if err != nil {
+		return StateDead, 0, err
+	}
+	if running {
+		return StateInProgress, hdr.Xmax, nil
+	}
+	if c {
+		return StateDead, 0, nil
+	}
+	return StateLive, 0, nil
+}
+
+// ScanAll calls fn with every tuple of a relation that is not dead for x
+// (live or in progress), whatever the snapshot: what CREATE INDEX must
+// index (IndexBuildHeapScan).
+func (h *Heap) ScanAll(node base.RelFileNode, x *mvcc.Xact, fn func(t *Tuple, st State) error) error {
+	nb, err := h.pool.Smgr().NBlocks(node, base.MainFork)
+	if err != nil {
+		return err
+	}
+	for blk := base.BlockNumber(0); blk < nb; blk++ {
+		var batch []Tuple
+		buf, err := h.pool.ReadBuffer(base.BufferTag{Node: node, Fork: base.MainFork, Block: blk})
+		if err != nil {
+			return err
+		}
+		buf.RLock()
+		page := buf.Page()
+		if !page.IsNew() {
+			for off := base.OffsetNumber(1); off <= page.MaxOffset(); off++ {
+				if _, _, flags := page.ItemID(off); flags != bufmgr.LPNormal {
+					continue
+				}
+				tid := base.ItemPointer{Block: blk, Offset: off}
+				item := page.Item(off)
+				hdr, err := decodeHeader(item, tid)
+				if err != nil {
+					buf.RUnlock()
+					h.pool.Release(buf)
+					return err
+				}
+				batch = append(batch, Tuple{Header: hdr, Payload: append([]byte(nil), item[HeaderSize:]...)})
+			}
+		}
+		buf.RUnlock()
+		h.pool.Release(buf)
+		for k := range batch {
+			st, _, err := h.dirtyState(&batch[k].Header, x)
+			if err != nil {
+				return err
+			}
+			if st == StateDead {
+				continue
+			}
+			if err := fn(&batch[k], st); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/tuskdb/tusk/access/btree"
 	"github.com/tuskdb/tusk/access/heap"
 	"github.com/tuskdb/tusk/bufmgr"
 	"github.com/tuskdb/tusk/catalog"
@@ -55,6 +56,9 @@ type Instance struct {
 	// the seam where the lock manager's AccessExclusiveLock on the catalog
 	// will go.
 	DDL sync.Mutex
+
+	idxMu   sync.Mutex
+	indexes map[base.RelFileNode]*btree.Index
 
 	nextBackend atomic.Int32
 	closeOnce   sync.Once
@@ -176,7 +180,7 @@ func (i *Instance) startup() error {
 	i.Catalog.SetNextOID(ckpt.NextOID)
 	var rmgrs []wal.Rmgr
 	rmgrs = append(rmgrs, i.Pool.Rmgrs()...)
-	rmgrs = append(rmgrs, i.CLOG.Rmgr(), i.Xacts.Rmgr(), i.Heap.Rmgr())
+	rmgrs = append(rmgrs, i.CLOG.Rmgr(), i.Xacts.Rmgr(), i.Heap.Rmgr(), btree.Rmgr(i.Pool))
 	// New xids start past every xid in the log, committed or not (X10).
 	for k := range rmgrs {
 		redo := rmgrs[k].Redo
@@ -332,4 +336,40 @@ func (i *Instance) Crash() {
 		i.lock.Close()
 		i.closeErr = pgerr.New(pgerr.AdminShutdown, "instance crashed")
 	})
+}
+
+// OpenIndex returns the cached B-tree of an index relation, opening it
+// with open on first use.
+func (i *Instance) OpenIndex(node base.RelFileNode, open func() (*btree.Index, error)) (*btree.Index, error) {
+	i.idxMu.Lock()
+	defer i.idxMu.Unlock()
+	if ix, ok := i.indexes[node]; ok {
+		return ix, nil
+	}
+	ix, err := open()
+	if err != nil {
+		return nil, err
+	}
+	if i.indexes == nil {
+		i.indexes = map[base.RelFileNode]*btree.Index{}
+	}
+	i.indexes[node] = ix
+	return ix, nil
+}
+
+// CacheIndex remembers a B-tree just built.
+func (i *Instance) CacheIndex(node base.RelFileNode, ix *btree.Index) {
+	i.idxMu.Lock()
+	defer i.idxMu.Unlock()
+	if i.indexes == nil {
+		i.indexes = map[base.RelFileNode]*btree.Index{}
+	}
+	i.indexes[node] = ix
+}
+
+// ForgetIndex drops a cached B-tree (its relation was dropped).
+func (i *Instance) ForgetIndex(node base.RelFileNode) {
+	i.idxMu.Lock()
+	delete(i.indexes, node)
+	i.idxMu.Unlock()
 }

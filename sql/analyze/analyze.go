@@ -344,8 +344,13 @@ func (a *analyzer) updateStmt(s *ast.UpdateStmt) error {
 	}
 	a.q.Result = ri
 	rte := a.q.RTable[ri]
+	assigned := map[int]bool{}
 	for _, rt := range s.Set {
 		ci := a.findColumn(rte, rt.Name)
+		if ci >= 0 && assigned[ci] {
+			return errAt(rt.Pos, pgerr.SyntaxError, "multiple assignments to same column %q", rt.Name)
+		}
+		assigned[ci] = true
 		if ci < 0 {
 			return errAt(rt.Pos, pgerr.UndefinedColumn, "column %q of relation %q does not exist", rt.Name, rte.Rel.Name)
 		}

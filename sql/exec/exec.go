@@ -1,8 +1,11 @@
 package exec
 
 import (
+	"strings"
+
 	"context"
 	"fmt"
+	"github.com/tuskdb/tusk/access/btree"
 	"time"
 
 	"github.com/tuskdb/tusk/access/heap"
@@ -25,6 +28,8 @@ type Context struct {
 	Xact   *mvcc.Xact
 	Snap   *mvcc.Snapshot
 	Params []types.Datum
+	// Xacts is the transaction manager: unique-index inserters wait on it.
+	Xacts *mvcc.Manager
 	// SerializableConflicts makes a concurrent update of a row this
 	// statement wants to change an error (REPEATABLE READ, SERIALIZABLE)
 	// instead of a re-check of the newer version (READ COMMITTED).
@@ -417,7 +422,10 @@ func (m *modifyTable) apply(in *Row) ([]types.Datum, bool, error) {
 		if err := m.checkNotNull(in.Vals); err != nil {
 			return nil, false, err
 		}
-		_, err := ec.Heap.Insert(node, ec.Xact, EncodeRow(m.p.Cols, in.Vals))
+		tid, err := ec.Heap.Insert(node, ec.Xact, EncodeRow(m.p.Cols, in.Vals))
+		if err == nil {
+			err = m.insertIndexes(in.Vals, tid)
+		}
 		return in.Vals, err == nil, err
 	case analyze.CmdDelete:
 		tid, vals := in.TID, in.Vals
@@ -450,6 +458,11 @@ func (m *modifyTable) apply(in *Row) ([]types.Datum, bool, error) {
 			if err != nil {
 				return nil, false, err
 			}
+			if res == mvcc.TMOk {
+				if err := m.insertIndexes(newVals, link); err != nil {
+					return nil, false, err
+				}
+			}
 			next, nvals, retry, err := m.conflict(res, link, vals)
 			if err != nil || !retry {
 				return newVals, res == mvcc.TMOk, err
@@ -458,6 +471,70 @@ func (m *modifyTable) apply(in *Row) ([]types.Datum, bool, error) {
 		}
 	}
 	return nil, false, pgerr.New(pgerr.InternalError, "unknown modify command %d", m.p.Cmd)
+}
+
+// insertIndexes adds the entries of a new row version to every index of
+// the table; a unique index checks for a live or in-progress duplicate
+// (23505), waiting for an in-progress inserter (X21).
+func (m *modifyTable) insertIndexes(vals []types.Datum, tid base.ItemPointer) error {
+	ec := m.ec
+	for _, ix := range m.p.Indexes {
+		key := make([][]byte, len(ix.Cols))
+		for i, c := range ix.Cols {
+			if vals[c] != nil {
+				key[i] = types.Encode(m.p.Cols[c].T, vals[c])
+				if key[i] == nil {
+					key[i] = []byte{}
+				}
+			}
+		}
+		if !ix.Unique {
+			if err := ix.Index.Insert(ec.Ctx, ec.Xact, key, tid); err != nil {
+				return err
+			}
+			continue
+		}
+		uc := btree.UniqueCheck{Name: ix.Name, Xacts: ec.Xacts,
+			Heap: func(t base.ItemPointer) (btree.HeapState, base.XID, error) {
+				st, xid, err := ec.Heap.DirtyState(m.p.Rel.Node, t, ec.Xact)
+				switch st {
+				case heap.StateLive:
+					return btree.HeapLive, 0, err
+				case heap.StateInProgress:
+					return btree.HeapInProgress, xid, err
+				}
+				return btree.HeapDead, 0, err
+			},
+			Describe: func(k [][]byte) (string, string) { return m.describeKey(ix, k) },
+		}
+		if err := ix.Index.InsertUnique(ec.Ctx, ec.Xact, key, tid, uc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// describeKey renders "(a, b)", "(1, x)" for a duplicate key error detail.
+func (m *modifyTable) describeKey(ix *plan.IndexTarget, key [][]byte) (string, string) {
+	var cols, vals []string
+	for i, c := range ix.Cols {
+		if i >= len(key) {
+			break
+		}
+		col := m.p.Cols[c]
+		cols = append(cols, col.Name)
+		if key[i] == nil {
+			vals = append(vals, "null")
+			continue
+		}
+		d, err := types.Decode(col.T, key[i])
+		if err != nil {
+			vals = append(vals, "?")
+			continue
+		}
+		vals = append(vals, types.Format(col.T, d))
+	}
+	return strings.Join(cols, ", "), strings.Join(vals, ", ")
 }
 
 // conflict decides what to do after heap.Update/Delete reported res: with

@@ -69,6 +69,7 @@ type dchNode struct {
 	lit        string
 	fm, th, tH bool // FM prefix; th / TH suffix
 	tm         bool // TM prefix: names print unpadded
+	quoted     bool // a literal from a double-quoted string
 }
 
 func matchDCH(s string) string {
@@ -129,7 +130,7 @@ func parseDCH(f string) []dchNode {
 					f = f[1:]
 				}
 				l := charLen(f)
-				nodes = append(nodes, dchNode{lit: f[:l]})
+				nodes = append(nodes, dchNode{lit: f[:l], quoted: true})
 				f = f[l:]
 			}
 			continue

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"github.com/tuskdb/tusk/access/btree"
 	"github.com/tuskdb/tusk/catalog"
 	"github.com/tuskdb/tusk/sql/analyze"
 )
@@ -59,6 +60,9 @@ type Projection struct {
 // DELETE it yields the current rows with their ctids, and Set gives the
 // new values of UPDATE.
 type ModifyTable struct {
+	// Indexes are the table's indexes, maintained for every new row
+	// version (set by the session after planning).
+	Indexes   []*IndexTarget
 	C         Cost
 	Cmd       analyze.CmdType
 	Rel       *catalog.Relation
@@ -66,6 +70,14 @@ type ModifyTable struct {
 	Child     Node
 	Set       []analyze.SetItem
 	Returning []*analyze.Target
+}
+
+// IndexTarget is an index that INSERT and UPDATE add entries to.
+type IndexTarget struct {
+	Name   string
+	Index  *btree.Index
+	Cols   []int // table column (0-based) of each index column, keys then INCLUDE
+	Unique bool
 }
 
 func (n *SeqScan) Est() *Cost     { return &n.C }

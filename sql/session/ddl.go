@@ -213,7 +213,11 @@ func (s *Session) createIndex(ctx context.Context, n *ast.CreateIndexStmt) (*Cur
 		}
 		return nil, pgerr.New(pgerr.DuplicateTable, "relation %q already exists", name)
 	}
-	if _, err := s.inst.Catalog.CreateIndex(s.xact, snap, name, table, ix); err != nil {
+	rel, err := s.inst.Catalog.CreateIndex(s.xact, snap, name, table, ix)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.buildIndex(ctx, table, rel, ix); err != nil {
 		return nil, err
 	}
 	return s.utilityDone("CREATE INDEX")

@@ -334,6 +334,7 @@ func (s *Session) endXact(commit bool) error {
 	}
 	for _, node := range s.inst.Catalog.XactDone(x, commit) {
 		s.inst.Heap.Forget(node)
+		s.inst.ForgetIndex(node)
 		s.inst.Pool.DropRelation(node)
 		if uerr := s.inst.Smgr.Unlink(node); uerr != nil && err == nil {
 			err = uerr
@@ -437,7 +438,7 @@ func (s *Session) dispatch(ctx context.Context, st ast.Stmt, args []any) (*Curso
 	case *ast.DeallocateStmt:
 		return s.deallocate(n)
 	case *ast.CreateTableStmt:
-		return s.createTable(n)
+		return s.createTable(ctx, n)
 	case *ast.DropStmt:
 		return s.drop(ctx, n)
 	case *ast.CreateViewStmt:
@@ -468,6 +469,9 @@ func (s *Session) query(ctx context.Context, st ast.Stmt, args []any, ptypes []*
 	}
 	p, err := plan.Plan(q)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.attachIndexes(snap, p.Root); err != nil {
 		return nil, err
 	}
 	ec := &exec.Context{Ctx: ctx, Heap: s.inst.Heap, Xact: s.xact, Snap: snap, Params: params,
@@ -530,7 +534,7 @@ func (s *Session) takeDDL() {
 	}
 }
 
-func (s *Session) createTable(n *ast.CreateTableStmt) (*Cursor, error) {
+func (s *Session) createTable(ctx context.Context, n *ast.CreateTableStmt) (*Cursor, error) {
 	if n.Persistence == ast.PersistTemp || len(n.Inherits) > 0 {
 		return nil, pgerr.New(pgerr.FeatureNotSupported, "temporary and inherited tables are not supported yet")
 	}
@@ -555,6 +559,13 @@ func (s *Session) createTable(n *ast.CreateTableStmt) (*Cursor, error) {
 		}
 	}
 	var cols []catalog.Column
+	type keyCon struct {
+		name    string
+		cols    []string
+		primary bool
+	}
+	var keys []keyCon
+	hasPK := false
 	for _, cd := range n.Columns {
 		t, mod, err := analyze.ResolveType(cd.Type)
 		if err != nil {
@@ -566,8 +577,15 @@ func (s *Session) createTable(n *ast.CreateTableStmt) (*Cursor, error) {
 			case ast.ConstrNotNull:
 				c.NotNull = true
 			case ast.ConstrNull:
-			case ast.ConstrPrimary:
-				c.NotNull = true // the unique index comes with the B-tree issue
+			case ast.ConstrPrimary, ast.ConstrUnique:
+				if con.Kind == ast.ConstrPrimary {
+					if hasPK {
+						return nil, pgerr.New(pgerr.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", n.Table.Name).WithPosition(con.Pos + 1)
+					}
+					hasPK = true
+					c.NotNull = true
+				}
+				keys = append(keys, keyCon{con.Name, []string{cd.Name}, con.Kind == ast.ConstrPrimary})
 			default:
 				return nil, pgerr.New(pgerr.FeatureNotSupported, "this column constraint is not supported yet").WithPosition(con.Pos + 1)
 			}
@@ -575,26 +593,46 @@ func (s *Session) createTable(n *ast.CreateTableStmt) (*Cursor, error) {
 		cols = append(cols, c)
 	}
 	for _, con := range n.Constraints {
-		if con.Kind != ast.ConstrPrimary {
+		if con.Kind != ast.ConstrPrimary && con.Kind != ast.ConstrUnique {
 			return nil, pgerr.New(pgerr.FeatureNotSupported, "this table constraint is not supported yet").WithPosition(con.Pos + 1)
+		}
+		if con.Kind == ast.ConstrPrimary {
+			if hasPK {
+				return nil, pgerr.New(pgerr.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", n.Table.Name).WithPosition(con.Pos + 1)
+			}
+			hasPK = true
 		}
 		for _, k := range con.Keys {
 			found := false
 			for i := range cols {
 				if cols[i].Name == k {
-					cols[i].NotNull, found = true, true
+					found = true
+					if con.Kind == ast.ConstrPrimary {
+						cols[i].NotNull = true
+					}
 				}
 			}
 			if !found {
 				return nil, pgerr.New(pgerr.UndefinedColumn, "column %q named in key does not exist", k).WithPosition(con.Pos + 1)
 			}
 		}
+		keys = append(keys, keyCon{con.Name, con.Keys, con.Kind == ast.ConstrPrimary})
 	}
-	if _, err := s.inst.Catalog.CreateRelation(s.xact, snap, ns, n.Table.Name, catalog.KindTable, cols); err != nil {
-		if pe, ok := err.(*pgerr.Error); ok && pe.Position == 0 && pe.Code == pgerr.DuplicateTable {
-			pe.Position = 0
-		}
+	rel, err := s.inst.Catalog.CreateRelation(s.xact, snap, ns, n.Table.Name, catalog.KindTable, cols)
+	if err != nil {
 		return nil, err
+	}
+	// The primary key's index first, as PostgreSQL creates them.
+	for pass := 0; pass < 2; pass++ {
+		for _, k := range keys {
+			if k.primary != (pass == 0) {
+				continue
+			}
+			s.xact.CommandCounterIncrement()
+			if err := s.createConstraintIndex(ctx, s.snapshot(), rel, k.cols, k.primary, k.name); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return s.utilityDone("CREATE TABLE")
 }

@@ -1,0 +1,243 @@
+package session
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tuskdb/tusk/access/btree"
+	"github.com/tuskdb/tusk/access/heap"
+	"github.com/tuskdb/tusk/access/tuple"
+	"github.com/tuskdb/tusk/catalog"
+	"github.com/tuskdb/tusk/internal/base"
+	"github.com/tuskdb/tusk/internal/pgerr"
+	"github.com/tuskdb/tusk/mvcc"
+	"github.com/tuskdb/tusk/sql/analyze"
+	"github.com/tuskdb/tusk/sql/plan"
+	"github.com/tuskdb/tusk/sql/types"
+)
+
+// indexDesc builds the B-tree descriptor of an index on table: one key
+// column per index key, compared with the column type's ordering.
+func indexDesc(name string, table *catalog.Relation, ix *catalog.Index) (btree.Desc, []int, error) {
+	d := btree.Desc{Name: name, Table: table.Name, NInclude: len(ix.Keys) - ix.NKeys}
+	var cols []int
+	for i, k := range ix.Keys {
+		if k <= 0 || int(k) > len(table.Attrs) {
+			return d, nil, pgerr.New(pgerr.FeatureNotSupported, "index %q has an expression column", name)
+		}
+		a := table.Attrs[k-1]
+		cols = append(cols, int(k)-1)
+		if i >= ix.NKeys {
+			continue
+		}
+		t, ok := types.ByOID(a.Type)
+		if !ok {
+			return d, nil, pgerr.New(pgerr.UndefinedObject, "type %d of column %q has no ordering", a.Type, a.Name)
+		}
+		var opt int16
+		if i < len(ix.Options) {
+			opt = ix.Options[i]
+		}
+		d.Keys = append(d.Keys, btree.KeyCol{Name: a.Name, Compare: compareEncoded(t), Desc: opt&1 != 0, NullsFirst: opt&2 != 0})
+	}
+	return d, cols, nil
+}
+
+// compareEncoded orders two encoded datums of type t; undecodable bytes
+// sort after decodable ones instead of panicking (BT12).
+func compareEncoded(t *types.T) func(a, b []byte) int {
+	return func(a, b []byte) int {
+		da, ea := types.Decode(t, a)
+		db, eb := types.Decode(t, b)
+		switch {
+		case ea != nil && eb != nil:
+			return 0
+		case ea != nil:
+			return 1
+		case eb != nil:
+			return -1
+		}
+		return types.Compare(t, da, db)
+	}
+}
+
+// openIndex returns the B-tree of an index relation, cached per
+// relfilenode by the instance.
+func (s *Session) openIndex(table *catalog.Relation, ix *catalog.Index) (*btree.Index, []int, error) {
+	desc, cols, err := indexDesc(ix.Rel.Name, table, ix)
+	if err != nil {
+		return nil, nil, err
+	}
+	bt, err := s.inst.OpenIndex(ix.Rel.Node, func() (*btree.Index, error) {
+		return btree.Open(s.inst.Pool, s.inst.Log, ix.Rel.Node, desc)
+	})
+	return bt, cols, err
+}
+
+// attachIndexes gives a ModifyTable plan the indexes it must maintain.
+func (s *Session) attachIndexes(snap *mvcc.Snapshot, root plan.Node) error {
+	m, ok := root.(*plan.ModifyTable)
+	if !ok || m.Cmd == analyze.CmdDelete { // DELETE adds no entries
+		return nil
+	}
+	ixs, err := s.inst.Catalog.Indexes(snap, m.Rel.OID)
+	if err != nil {
+		return err
+	}
+	for _, ix := range ixs {
+		bt, cols, err := s.openIndex(m.Rel, ix)
+		if err != nil {
+			return err
+		}
+		m.Indexes = append(m.Indexes, &plan.IndexTarget{Name: ix.Rel.Name, Index: bt, Cols: cols, Unique: ix.Unique})
+	}
+	return nil
+}
+
+// buildIndex creates the B-tree of a new index and fills it with the
+// table's rows that are not dead (index_build); a unique index reports
+// duplicates as PostgreSQL's "could not create unique index".
+func (s *Session) buildIndex(ctx context.Context, table *catalog.Relation, rel *catalog.Relation, ix *catalog.Index) error {
+	ix.Rel = rel
+	desc, cols, err := indexDesc(rel.Name, table, ix)
+	if err != nil {
+		return err
+	}
+	var attrs []*types.T
+	for _, a := range table.Attrs {
+		t, _ := types.ByOID(a.Type)
+		attrs = append(attrs, t)
+	}
+	var entries []btree.Entry
+	var live []bool
+	err = s.inst.Heap.ScanAll(table.Node, s.xact, func(t *heap.Tuple, st heap.State) error {
+		raw, err := tuple.Deform(t.Payload, len(table.Attrs))
+		if err != nil {
+			return err
+		}
+		key := make([][]byte, len(cols))
+		for i, c := range cols {
+			key[i] = raw[c]
+		}
+		entries = append(entries, btree.Entry{Vals: key, TID: t.Header.Self})
+		live = append(live, st == heap.StateLive)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if !ix.Unique {
+		bt, err := btree.Build(s.inst.Pool, s.inst.Log, rel.Node, desc, entries)
+		if err != nil {
+			return err
+		}
+		s.inst.CacheIndex(rel.Node, bt)
+		return nil
+	}
+	bt, err := btree.Create(s.inst.Pool, s.inst.Log, rel.Node, desc)
+	if err != nil {
+		return err
+	}
+	s.inst.CacheIndex(rel.Node, bt)
+	for _, e := range entries {
+		uc := btree.UniqueCheck{Name: rel.Name, Xacts: s.inst.Xacts,
+			Heap: func(t base.ItemPointer) (btree.HeapState, base.XID, error) {
+				st, xid, err := s.inst.Heap.DirtyState(table.Node, t, s.xact)
+				switch st {
+				case heap.StateLive:
+					return btree.HeapLive, 0, err
+				case heap.StateInProgress:
+					return btree.HeapInProgress, xid, err
+				}
+				return btree.HeapDead, 0, err
+			},
+			Describe: func(k [][]byte) (string, string) { return describeKey(table, cols, k) },
+		}
+		if err := bt.InsertUnique(ctx, s.xact, e.Vals, e.TID, uc); err != nil {
+			if pe, ok := err.(*pgerr.Error); ok && pe.Code == pgerr.UniqueViolation {
+				c, v := describeKey(table, cols, e.Vals)
+				return pgerr.New(pgerr.UniqueViolation, "could not create unique index %q", rel.Name).
+					WithDetail("Key (%s)=(%s) is duplicated.", c, v)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func describeKey(table *catalog.Relation, cols []int, key [][]byte) (string, string) {
+	c, v := "", ""
+	for i, col := range cols {
+		if i >= len(key) {
+			break
+		}
+		if i > 0 {
+			c, v = c+", ", v+", "
+		}
+		a := table.Attrs[col]
+		c += a.Name
+		if key[i] == nil {
+			v += "null"
+			continue
+		}
+		t, _ := types.ByOID(a.Type)
+		d, err := types.Decode(t, key[i])
+		if err != nil {
+			v += "?"
+			continue
+		}
+		v += types.Format(t, d)
+	}
+	return c, v
+}
+
+// createConstraintIndex makes the index of a PRIMARY KEY or UNIQUE
+// constraint: name_pkey / name_col_key, as PostgreSQL names them.
+func (s *Session) createConstraintIndex(ctx context.Context, snap *mvcc.Snapshot, table *catalog.Relation, cols []string, primary bool, name string) error {
+	ix := &catalog.Index{Table: table.OID, Unique: true, Primary: primary, NKeys: len(cols)}
+	for _, c := range cols {
+		k := int16(0)
+		for _, a := range table.Attrs {
+			if !a.Dropped && a.Name == c {
+				k = a.Num
+			}
+		}
+		if k == 0 {
+			return pgerr.New(pgerr.UndefinedColumn, "column %q named in key does not exist", c)
+		}
+		ix.Keys = append(ix.Keys, k)
+		ix.Options = append(ix.Options, 0)
+	}
+	if name == "" {
+		if primary {
+			name = table.Name + "_pkey"
+		} else {
+			name = table.Name
+			for _, c := range cols {
+				name += "_" + c
+			}
+			name += "_key"
+		}
+		name = s.uniqueRelName(snap, table.Namespace, name)
+	}
+	rel, err := s.inst.Catalog.CreateIndex(s.xact, snap, name, table, ix)
+	if err != nil {
+		return err
+	}
+	return s.buildIndex(ctx, table, rel, ix)
+}
+
+// uniqueRelName appends 1, 2, ... to name until no relation has it
+// (ChooseRelationName).
+func (s *Session) uniqueRelName(snap *mvcc.Snapshot, ns base.OID, name string) string {
+	for i := 0; ; i++ {
+		n := name
+		if i > 0 {
+			n = fmt.Sprintf("%s%d", name, i)
+		}
+		rel, err := s.inst.Catalog.LookupRelation(s.xact, snap, ns, n)
+		if err != nil || rel == nil {
+			return n
+		}
+	}
+}
