@@ -62,6 +62,7 @@ type Log struct {
 	segs    map[uint64]vfs.File // segment files open for writing
 	dirty   []uint64            // segments written since their last fsync, ascending
 	curSeg  uint64              // the segment of the last write
+	asked   uint64              // the last segment asked of the preallocator
 
 	// prealMu serializes the creation of segment files (W11) by the
 	// writer and the preallocator.
@@ -601,9 +602,10 @@ func (l *Log) writeRange(start LSN, data []byte) error {
 			l.dirty = append(l.dirty, segno) // writes go forward: stays ascending
 		}
 		l.curSeg = segno
-		if l.prealloc && off+int64(n) > l.segSize/2 {
+		if l.prealloc && segno+1 > l.asked && off+int64(n) > l.segSize/2 {
 			// Past half of this segment: have the next one made in the
 			// background before the log gets there (W11).
+			l.asked = segno + 1
 			l.requestSegment(segno + 1)
 		}
 		start += LSN(n)

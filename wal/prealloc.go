@@ -355,19 +355,23 @@ func (l *Log) RemoveSegmentsBefore(lsn LSN) error {
 			"WAL segments before %s cannot be removed: the log is durable only through %s", lsn, l.FlushedLSN())
 	}
 	cut := uint64(lsn) / uint64(l.segSize)
-	l.writeMu.Lock()
-	defer l.writeMu.Unlock()
 	segnos, err := l.listSegments()
 	if err != nil {
 		return err
 	}
+	// The log never writes before lsn again: close what it has open
+	// there, then remove the files without holding up commits.
+	l.writeMu.Lock()
+	for s, f := range l.segs {
+		if s < cut {
+			f.Close()
+			delete(l.segs, s)
+		}
+	}
+	l.writeMu.Unlock()
 	for _, s := range segnos {
 		if s >= cut {
 			break
-		}
-		if f := l.segs[s]; f != nil {
-			f.Close()
-			delete(l.segs, s)
 		}
 		name := l.segPath(s)
 		if err := l.fs.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {

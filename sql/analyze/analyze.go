@@ -605,6 +605,15 @@ func (a *analyzer) coerce(e Expr, t *types.T, mod int32, ctx byte, pos int) (Exp
 
 // operator resolves and applies an operator (make_op, oper_select_candidate).
 func (a *analyzer) operator(name string, l, r Expr, pos int) (Expr, error) {
+	op, err := a.operatorExpr(name, l, r, pos)
+	if err != nil {
+		return nil, err
+	}
+	return foldOp(op)
+}
+
+// operatorExpr is operator without constant folding.
+func (a *analyzer) operatorExpr(name string, l, r Expr, pos int) (*OpExpr, error) {
 	var lt *types.T
 	if l != nil {
 		lt = l.Type()
@@ -629,6 +638,49 @@ func (a *analyzer) operator(name string, l, r Expr, pos int) (Expr, error) {
 	}
 	out.Args = append(out.Args, r)
 	return out, nil
+}
+
+// foldOp simplifies an operator over constants as eval_const_expressions
+// does: a NULL argument of a strict operator gives NULL, and an immutable
+// operator over constants is computed now (so its errors come at
+// planning, as in PostgreSQL).
+func foldOp(op *OpExpr) (Expr, error) {
+	allConst := true
+	for _, a := range op.Args {
+		c, ok := a.(*Const)
+		if !ok {
+			allConst = false
+			continue
+		}
+		if c.Val == nil {
+			return &Const{T: op.T, Mod: -1}, nil
+		}
+	}
+	if !allConst || !immutableOp(op.Op) {
+		return op, nil
+	}
+	var l, r types.Datum
+	if len(op.Args) == 2 {
+		l, r = op.Args[0].(*Const).Val, op.Args[1].(*Const).Val
+	} else {
+		r = op.Args[0].(*Const).Val
+	}
+	v, err := op.Op.Fn(l, r)
+	if err != nil {
+		return nil, err
+	}
+	return &Const{T: op.T, Mod: -1, Val: v}, nil
+}
+
+// immutableOp reports whether an operator's result depends only on its
+// arguments (not on the session time zone).
+func immutableOp(op *types.Operator) bool {
+	for _, o := range []base.OID{op.Left, op.Right, op.Result} {
+		if o == types.Timestamptz.OID {
+			return false
+		}
+	}
+	return true
 }
 
 func typeLabel(t *types.T) string {

@@ -41,11 +41,11 @@ func (a *analyzer) moreExpr(n ast.Expr) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		eq, err := a.operator("=", l, r, e.Pos)
+		eq, err := a.operatorExpr("=", l, r, e.Pos)
 		if err != nil {
 			return nil, err
 		}
-		return &NullIfExpr{Eq: eq.(*OpExpr)}, nil
+		return &NullIfExpr{Eq: eq}, nil
 	case *ast.DistinctExpr:
 		l, err := a.expr(e.Left)
 		if err != nil {
@@ -55,14 +55,14 @@ func (a *analyzer) moreExpr(n ast.Expr) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		eq, err := a.operator("=", l, r, e.Pos)
+		eq, err := a.operatorExpr("=", l, r, e.Pos)
 		if err != nil {
 			return nil, err
 		}
 		// a IS DISTINCT FROM b: like a <> b, with NULL equal to NULL and
 		// unequal to any value: CASE WHEN a IS NULL THEN b IS NOT NULL
 		// WHEN b IS NULL THEN true ELSE NOT (a = b) END.
-		op := eq.(*OpExpr)
+		op := eq
 		l, r = op.Args[0], op.Args[1]
 		var out Expr = &CaseExpr{T: types.Bool, Whens: []*CaseWhen{
 			{Cond: &NullTest{Arg: copyExpr(l)}, Result: &NullTest{Arg: copyExpr(r), Not: true}},
@@ -339,6 +339,9 @@ func (a *analyzer) inList(e *ast.InExpr) (Expr, error) {
 	op, err := selectOperator(name, t, t)
 	if err != nil {
 		return nil, errAt(e.Pos, pgerr.CodeOf(err), "%s", err.(*pgerr.Error).Message)
+	}
+	if c, ok := x.(*Const); ok && c.Val == nil {
+		return &Const{T: types.Bool, Mod: -1}, nil // strict: NULL IN (...) is NULL
 	}
 	return &ScalarArrayOpExpr{Op: op, All: e.Not, Left: x, Elems: elems}, nil
 }

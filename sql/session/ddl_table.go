@@ -1,0 +1,117 @@
+package session
+
+import (
+	"context"
+
+	"github.com/tuskdb/tusk/catalog"
+	"github.com/tuskdb/tusk/internal/pgerr"
+	"github.com/tuskdb/tusk/mvcc"
+	"github.com/tuskdb/tusk/sql/analyze"
+	"github.com/tuskdb/tusk/sql/ast"
+)
+
+// createTable executes CREATE TABLE (transformCreateStmt + DefineRelation):
+// the relation with its columns and defaults, then its constraints.
+func (s *Session) createTable(n *ast.CreateTableStmt) (*Cursor, error) {
+	ctx := context.Background()
+	if n.Persistence == ast.PersistTemp || len(n.Inherits) > 0 {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "temporary and inherited tables are not supported yet")
+	}
+	s.takeDDL()
+	snap := s.snapshot()
+	ns, err := s.namespaceFor(snap, n.Table)
+	if err != nil {
+		return nil, err
+	}
+	if n.IfNotExists {
+		if rel, err := s.inst.Catalog.LookupRelation(s.xact, snap, ns, n.Table.Name); err != nil {
+			return nil, err
+		} else if rel != nil {
+			return s.utilityDone("CREATE TABLE") // NOTICE: relation already exists, skipping
+		}
+	}
+	var cols []catalog.Column
+	var cons []*ast.Constraint
+	for _, cd := range n.Columns {
+		c, colCons, err := s.columnDef(snap, n.Table.Name, cd)
+		if err != nil {
+			return nil, err
+		}
+		cols = append(cols, c)
+		cons = append(cons, colCons...)
+	}
+	cons = append(cons, n.Constraints...)
+	for _, con := range cons { // a primary key's columns are NOT NULL
+		if con.Kind != ast.ConstrPrimary {
+			continue
+		}
+		for _, k := range con.Keys {
+			for i := range cols {
+				if cols[i].Name == k {
+					cols[i].NotNull = true
+				}
+			}
+		}
+	}
+	rel, err := s.inst.Catalog.CreateRelation(s.xact, snap, ns, n.Table.Name, catalog.KindTable, cols)
+	if err != nil {
+		return nil, err
+	}
+	if len(cons) > 0 {
+		snap = s.nextCommand()
+		if rel, err = s.reloadRelation(snap, rel.OID); err != nil {
+			return nil, err
+		}
+		if err := s.newConAdder(ctx, snap, rel, false).addAll(cons); err != nil {
+			return nil, err
+		}
+	}
+	return s.utilityDone("CREATE TABLE")
+}
+
+// columnDef turns a column definition into a catalog column
+// (transformColumnDefinition): its type, NOT NULL and DEFAULT, and its
+// CHECK / PRIMARY KEY / UNIQUE / REFERENCES constraints as table
+// constraints on that column.
+func (s *Session) columnDef(snap *mvcc.Snapshot, table string, cd *ast.ColumnDef) (catalog.Column, []*ast.Constraint, error) {
+	t, mod, err := analyze.ResolveType(cd.Type)
+	if err != nil {
+		return catalog.Column{}, nil, err
+	}
+	c := catalog.Column{Name: cd.Name, Type: t.OID, Typmod: mod}
+	var cons []*ast.Constraint
+	sawNull, sawNotNull, sawDefault := false, false, false
+	for _, con := range cd.Constraints {
+		switch con.Kind {
+		case ast.ConstrNull, ast.ConstrNotNull:
+			if (con.Kind == ast.ConstrNull && sawNotNull) || (con.Kind == ast.ConstrNotNull && sawNull) {
+				return c, nil, pgerr.New(pgerr.SyntaxError, "conflicting NULL/NOT NULL declarations for column %q of table %q", cd.Name, table).
+					WithPosition(con.Pos + 1)
+			}
+			sawNull = sawNull || con.Kind == ast.ConstrNull
+			sawNotNull = sawNotNull || con.Kind == ast.ConstrNotNull
+			c.NotNull = sawNotNull
+		case ast.ConstrDefault:
+			if sawDefault {
+				return c, nil, pgerr.New(pgerr.SyntaxError, "multiple default values specified for column %q of table %q", cd.Name, table).
+					WithPosition(con.Pos + 1)
+			}
+			sawDefault = true
+			if _, err := analyze.DefaultExpr(s.env(snap), con.Expr, cd.Name, t, mod); err != nil {
+				return c, nil, err
+			}
+			c.Default = ast.String(con.Expr)
+		case ast.ConstrCheck:
+			cons = append(cons, con)
+		case ast.ConstrPrimary, ast.ConstrUnique, ast.ConstrForeign:
+			k := *con
+			k.Keys = []string{cd.Name}
+			cons = append(cons, &k)
+		case ast.ConstrIdentity, ast.ConstrGenerated:
+			return c, nil, pgerr.New(pgerr.FeatureNotSupported, "%s columns are not supported yet", con.Kind).WithPosition(con.Pos + 1)
+		default:
+			return c, nil, pgerr.New(pgerr.FeatureNotSupported, "column constraint %s is not supported yet", con.Kind).WithPosition(con.Pos + 1)
+		}
+	}
+	return c, cons, nil
+}
