@@ -117,8 +117,9 @@ func (c *Catalog) SetColumnType(ctx context.Context, x *mvcc.Xact, snap *mvcc.Sn
 }
 
 // NewRelFileNode gives rel a new, empty relation file
-// (RelationSetNewRelfilenode, for TRUNCATE): the file is created now and
-// removed if x aborts; the old one is removed when x commits (C5);
+// (RelationSetNewRelfilenode, for TRUNCATE and rewrites): a table's file
+// is created now, an index's by the caller's access method build; the
+// new file is removed if x aborts; the old one is removed when x commits (C5);
 // pg_class.relfilenode points at the new one.
 func (c *Catalog) NewRelFileNode(ctx context.Context, x *mvcc.Xact, snap *mvcc.Snapshot, rel *Relation) (base.RelFileNode, error) {
 	if rel.Node.Rel == base.InvalidOID {
@@ -126,8 +127,10 @@ func (c *Catalog) NewRelFileNode(ctx context.Context, x *mvcc.Xact, snap *mvcc.S
 	}
 	node := base.RelFileNode{Rel: c.NewOID()}
 	ch := c.changes(x)
-	if err := c.heap.Create(node); err != nil {
-		return base.RelFileNode{}, err
+	if rel.Kind != KindIndex { // an index's file is made by its access method (btree.Create)
+		if err := c.heap.Create(node); err != nil {
+			return base.RelFileNode{}, err
+		}
 	}
 	c.mu.Lock()
 	ch.created = append(ch.created, node)

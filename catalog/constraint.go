@@ -363,6 +363,15 @@ func (c *Catalog) RenameConstraint(ctx context.Context, x *mvcc.Xact, con *Const
 	return c.update(ctx, x, &pgConstraint, con.tid, row)
 }
 
+// SetConstraintCheck replaces a CHECK constraint's expression text (after
+// a rename of a column or table it names).
+func (c *Catalog) SetConstraintCheck(ctx context.Context, x *mvcc.Xact, con *Constraint, expr string) error {
+	c.changes(x)
+	row := constraintRow(con)
+	row[conBin] = expr
+	return c.update(ctx, x, &pgConstraint, con.tid, row)
+}
+
 // SetConstraintValidated marks a NOT VALID constraint validated
 // (ALTER TABLE ... VALIDATE CONSTRAINT).
 func (c *Catalog) SetConstraintValidated(ctx context.Context, x *mvcc.Xact, con *Constraint) error {

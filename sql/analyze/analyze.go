@@ -37,11 +37,24 @@ type Env struct {
 	// ColumnDefault returns the DEFAULT expression of a column as SQL
 	// text ("" for none): pg_attrdef.adbin. The analyzer parses it.
 	ColumnDefault func(rel *catalog.Relation, col int) (string, error)
+	// SessionFunc resolves functions that need the session or the catalog
+	// (nextval, currval, pg_backend_pid, pg_relation_size...): nil when
+	// name with these argument types is not one of them.
+	SessionFunc func(name string, argTypes []*types.T) *SessionFuncDef
 	// ViewQuery returns the analyzed query of a view (the rewriter's job).
 	ViewQuery func(rel *catalog.Relation) (*Query, error)
 	// FuncContext is the session's context for function calls (clock,
 	// time zone); nil gives UTC and the wall clock.
 	FuncContext *funcs.FuncContext
+}
+
+// SessionFuncDef is a function provided by the session (Env.SessionFunc).
+type SessionFuncDef struct {
+	OID    uint32
+	Args   []*types.T // argument types the call's arguments are coerced to
+	Ret    *types.T
+	Strict bool
+	Fn     func(args []types.Datum) (types.Datum, error)
 }
 
 // Analyze analyzes a SELECT, INSERT, UPDATE or DELETE statement.
@@ -605,11 +618,7 @@ func (a *analyzer) coerce(e Expr, t *types.T, mod int32, ctx byte, pos int) (Exp
 
 // operator resolves and applies an operator (make_op, oper_select_candidate).
 func (a *analyzer) operator(name string, l, r Expr, pos int) (Expr, error) {
-	op, err := a.operatorExpr(name, l, r, pos)
-	if err != nil {
-		return nil, err
-	}
-	return foldOp(op)
+	return a.operatorExpr(name, l, r, pos)
 }
 
 // operatorExpr is operator without constant folding.

@@ -122,7 +122,21 @@ func CheckExpr(env *Env, rel *catalog.Relation, e ast.Expr) (Expr, error) {
 		return nil, err
 	}
 	a := &analyzer{env: env, q: &Query{Result: -1}, st: &stmtState{}}
-	return a.coerceBool(x, e.Position(), "CHECK")
+	return a.coerceBool(x, leftmost(e), "CHECK")
+}
+
+// leftmost is the position of the leftmost token of e, where PostgreSQL's
+// exprLocation points.
+func leftmost(e ast.Expr) int {
+	pos := e.Position()
+	ast.Inspect(e, func(n ast.Node) bool {
+		if p, ok := n.(interface{ Position() int }); ok && p.Position() >= 0 && p.Position() < pos {
+			pos = p.Position()
+		}
+		_, sub := n.(*ast.SelectStmt)
+		return !sub
+	})
+	return pos
 }
 
 // AssignCoerce coerces e to t/mod as an assignment does

@@ -340,9 +340,6 @@ func (a *analyzer) inList(e *ast.InExpr) (Expr, error) {
 	if err != nil {
 		return nil, errAt(e.Pos, pgerr.CodeOf(err), "%s", err.(*pgerr.Error).Message)
 	}
-	if c, ok := x.(*Const); ok && c.Val == nil {
-		return &Const{T: types.Bool, Mod: -1}, nil // strict: NULL IN (...) is NULL
-	}
 	return &ScalarArrayOpExpr{Op: op, All: e.Not, Left: x, Elems: elems}, nil
 }
 

@@ -240,6 +240,23 @@ func (a *analyzer) callFunc(name string, args []Expr, pos []int, callPos int) (E
 	for _, x := range args {
 		in = append(in, x.Type())
 	}
+	if a.env.SessionFunc != nil {
+		if d := a.env.SessionFunc(name, in); d != nil {
+			for i := range args {
+				p := callPos
+				if i < len(pos) {
+					p = pos[i]
+				}
+				var err error
+				if i < len(d.Args) {
+					if args[i], err = a.coerce(args[i], d.Args[i], -1, 'i', p); err != nil {
+						return nil, err
+					}
+				}
+			}
+			return &FuncExpr{Name: name, OID: d.OID, Args: args, T: d.Ret, Mod: -1, Strict: d.Strict, Fn: d.Fn}, nil
+		}
+	}
 	m, err := selectFunc(name, in, func(f *funcs.Func) bool { return f.Kind == funcs.KindNormal })
 	if err != nil {
 		pe := err.(*pgerr.Error)

@@ -711,7 +711,7 @@ func jsonObjectAgg(jsonb bool) *Agg {
 		Init: func(*FuncContext) any { return &jsonAggState{} },
 		Trans: func(ctx *FuncContext, s any, a []types.Datum) (any, error) {
 			st := s.(*jsonAggState)
-			k, err := jsonKey(ctx, ctx.argType(0, guessType(a[0])), a[0], 1, true)
+			k, err := jsonKey(ctx, ctx.argType(0, guessType(a[0])), a[0], 1, true, jsonb)
 			if err != nil {
 				return nil, err
 			}
@@ -938,12 +938,11 @@ func numStats(kind int, trans string) *Agg {
 			if num.Sign() <= 0 {
 				return intNum(0), nil
 			}
-			den := st.n * st.n
+			m := st.n // N * N, or N * (N - 1) for the sample statistics
 			if sample {
-				den = st.n * (st.n - 1)
+				m = st.n - 1
 			}
-			dd := bigNum(new(big.Int).Mul(big.NewInt(st.n), big.NewInt(map[bool]int64{true: st.n - 1, false: st.n}[sample])), 0)
-			_ = den
+			dd := bigNum(new(big.Int).Mul(big.NewInt(st.n), big.NewInt(m)), 0)
 			rscale := selectDivScale(num, dd)
 			v, err := divScale(num, dd, rscale)
 			if err != nil {

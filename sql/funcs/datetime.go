@@ -234,7 +234,7 @@ func truncTimestamp(units string, ts types.TimestampVal, loc *time.Location) (ty
 		t = types.Timestamptz
 	}
 	low, u := decodeUnit(units)
-	if u == uUnknown || u == uEpoch && false {
+	if u == uUnknown {
 		return nil, errUnitUnknown(low, t)
 	}
 	switch u {

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/cockroachdb/apd/v3"
 	"github.com/tuskdb/tusk/internal/pgerr"
@@ -481,9 +480,10 @@ func jsonDateTime(ctx *FuncContext, t *types.T, d types.Datum) string {
 		if t.OID == types.Timestamptz.OID {
 			_, off := ts.Time().In(ctx.loc()).Zone()
 			tm := localParts(ts, off)
-			return isoTimestamp(tm) + isoOffset(off)
+			return bcSuffix(isoTimestamp(tm)+isoOffset(off), tm)
 		}
-		return isoTimestamp(localParts(ts, 0))
+		tm := localParts(ts, 0)
+		return bcSuffix(isoTimestamp(tm), tm)
 	}
 	return s
 }
@@ -501,10 +501,15 @@ func isoTimestamp(tm dtParts) string {
 	b = appendInt(b, tm.min, 2)
 	b = append(b, ':')
 	b = appendSecs(b, tm.sec, tm.usec)
-	if tm.year <= 0 {
-		b = append(b, " BC"...)
-	}
 	return string(b)
+}
+
+// bcSuffix appends " BC" for years before 1 AD, after any offset.
+func bcSuffix(s string, tm dtParts) string {
+	if tm.year <= 0 {
+		return s + " BC"
+	}
+	return s
 }
 
 func isoOffset(off int) string {
@@ -601,12 +606,16 @@ func writeJSONText(ctx *FuncContext, b *strings.Builder, t *types.T, d types.Dat
 
 // jsonKey mirrors the key checks of json(b)_build_object and
 // json(b)_object_agg: keys must be scalars and are used as text.
-func jsonKey(ctx *FuncContext, t *types.T, d types.Datum, argno int, agg bool) (string, error) {
+func jsonKey(ctx *FuncContext, t *types.T, d types.Datum, argno int, agg, jsonb bool) (string, error) {
 	if d == nil {
-		if agg {
+		switch {
+		case agg:
 			return "", errParam("field name must not be null")
+		case jsonb:
+			return "", errParam("argument %d: key must not be null", argno)
 		}
-		return "", errParam("argument %d: key must not be null", argno)
+		return "", pgerr.New(pgerr.InvalidParameterValue, "argument %d cannot be null", argno).
+			WithHint("Object keys should be text.")
 	}
 	if _, isArr := d.(*types.Array); isArr || t.OID == types.JSON.OID || t.OID == types.JSONB.OID || t.OID == types.Record.OID {
 		return "", errParam("key value must be scalar, not array, composite, or json")
@@ -640,7 +649,7 @@ func buildObject(jsonb bool) Impl {
 		if jsonb {
 			n := &jnode{kind: 'o'}
 			for i := 0; i < len(a); i += 2 {
-				k, err := jsonKey(ctx, ctx.argType(i, guessType(a[i])), a[i], i+1, false)
+				k, err := jsonKey(ctx, ctx.argType(i, guessType(a[i])), a[i], i+1, false, true)
 				if err != nil {
 					return nil, err
 				}
@@ -657,7 +666,7 @@ func buildObject(jsonb bool) Impl {
 		var b strings.Builder
 		b.WriteByte('{')
 		for i := 0; i < len(a); i += 2 {
-			k, err := jsonKey(ctx, ctx.argType(i, guessType(a[i])), a[i], i+1, false)
+			k, err := jsonKey(ctx, ctx.argType(i, guessType(a[i])), a[i], i+1, false, false)
 			if err != nil {
 				return nil, err
 			}
@@ -738,5 +747,3 @@ func jsonArrayLength(jsonb bool) Impl {
 		return int64(len(n.elems)), nil
 	}
 }
-
-var _ = utf8.RuneError

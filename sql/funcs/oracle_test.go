@@ -30,25 +30,9 @@ func TestOracle(t *testing.T) {
 	if mode == "" {
 		t.Skip("TUSK_FUNCS_ORACLE not set; the recorded answers are checked by TestCases")
 	}
-	url := os.Getenv("TUSK_FUNCS_ORACLE_URL")
-	if url == "" {
-		tool, err := filepath.Abs("../../../shared/tools/pg-oracle")
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, err := exec.Command(tool, "start", "57011").Output()
-		if err != nil {
-			t.Fatalf("pg-oracle start: %v", err)
-		}
-		url = strings.TrimSpace(string(out))
-		t.Cleanup(func() { _ = exec.Command(tool, "stop", "57011").Run() })
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatalf("connect %s: %v", url, err)
-	}
+	conn := oracleConn(ctx, t)
 	defer conn.Close(ctx)
 
 	cases := loadCases(t)
@@ -75,6 +59,30 @@ func TestOracle(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// oracleConn connects to TUSK_FUNCS_ORACLE_URL, or to a server started
+// with the shared pg-oracle tool (stopped when the test ends).
+func oracleConn(ctx context.Context, t *testing.T) *pgx.Conn {
+	t.Helper()
+	url := os.Getenv("TUSK_FUNCS_ORACLE_URL")
+	if url == "" {
+		tool, err := filepath.Abs("../../../shared/tools/pg-oracle")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(tool, "start", "57011").Output()
+		if err != nil {
+			t.Fatalf("pg-oracle start: %v", err)
+		}
+		url = strings.TrimSpace(string(out))
+		t.Cleanup(func() { _ = exec.Command(tool, "stop", "57011").Run() })
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatalf("connect %s: %v", url, err)
+	}
+	return conn
 }
 
 func sqlLit(t *types.T, v *string) string {
@@ -193,15 +201,11 @@ func oracleAnswer(ctx context.Context, conn *pgx.Conn, c *tcase) string {
 // TestOracleCatalog compares every registered function's metadata with
 // PostgreSQL's pg_proc row of the same OID (run with TUSK_FUNCS_ORACLE).
 func TestOracleCatalog(t *testing.T) {
-	url := os.Getenv("TUSK_FUNCS_ORACLE_URL")
-	if os.Getenv("TUSK_FUNCS_ORACLE") == "" || url == "" {
-		t.Skip("needs TUSK_FUNCS_ORACLE and TUSK_FUNCS_ORACLE_URL")
+	if os.Getenv("TUSK_FUNCS_ORACLE") == "" {
+		t.Skip("TUSK_FUNCS_ORACLE not set")
 	}
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := oracleConn(ctx, t)
 	defer conn.Close(ctx)
 	for _, f := range All() {
 		var name, args, ret, kind, vol, variadic string

@@ -318,3 +318,89 @@ func reMessage(err error) string {
 	}
 	return string(se.Code)
 }
+
+func init() {
+	proc(1986, "is", "similar_to_escape(text, text) text", "similar_to_escape_2", func(_ *FuncContext, a []types.Datum) (types.Datum, error) {
+		return similarToEscape(str(a[0]), str(a[1]), true)
+	})
+	proc(1987, "is", "similar_to_escape(text) text", "similar_to_escape_1", func(_ *FuncContext, a []types.Datum) (types.Datum, error) {
+		return similarToEscape(str(a[0]), `\`, true)
+	})
+	// substring(x SIMILAR pat ESCAPE esc), a SQL function in PostgreSQL:
+	// substring($1, similar_to_escape($2, $3))
+	proc(2074, "is", "substring(text, text, text) text", "", func(ctx *FuncContext, a []types.Datum) (types.Datum, error) {
+		re, err := similarToEscape(str(a[1]), str(a[2]), true)
+		if err != nil {
+			return nil, err
+		}
+		return textRegexSubstr(ctx, []types.Datum{a[0], re})
+	})
+}
+
+// similarToEscape mirrors similar_escape_internal: a SQL regular
+// expression becomes an anchored POSIX one; % is .*, _ is ., parentheses
+// do not capture, and the escape-double-quote separators mark the part
+// substring() returns.
+func similarToEscape(pat, esc string, hasEsc bool) (string, error) {
+	var e rune = -1
+	if hasEsc && esc != "" {
+		if len([]rune(esc)) != 1 {
+			return "", pgerr.New(pgerr.InvalidEscapeSequence, "invalid escape string").
+				WithHint("Escape string must be empty or one character.")
+		}
+		e = []rune(esc)[0]
+	}
+	var b strings.Builder
+	b.WriteString("^(?:")
+	afterEscape, inClass, quotes := false, false, 0
+	classStart := 0 // characters since '[' (to keep a leading ']' or '^')
+	for _, c := range pat {
+		switch {
+		case afterEscape:
+			if c == '"' && !inClass {
+				switch quotes {
+				case 0:
+					b.WriteString("){1,1}?(")
+				case 1:
+					b.WriteString("){1,1}(?:")
+				default:
+					return "", pgerr.New("2200C", "SQL regular expression may not contain more than two escape-double-quote separators")
+				}
+				quotes++
+			} else {
+				b.WriteByte('\\')
+				b.WriteRune(c)
+			}
+			afterEscape = false
+		case c == e:
+			afterEscape = true
+		case inClass:
+			if c == '\\' {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(c)
+			classStart++
+			if c == ']' && classStart > 1 {
+				inClass = false
+			} else if c == '^' && classStart == 1 {
+				classStart = 0
+			}
+		case c == '[':
+			b.WriteRune(c)
+			inClass, classStart = true, 0
+		case c == '%':
+			b.WriteString(".*")
+		case c == '_':
+			b.WriteByte('.')
+		case c == '(':
+			b.WriteString("(?:")
+		case c == '\\' || c == '.' || c == '^' || c == '$':
+			b.WriteByte('\\')
+			b.WriteRune(c)
+		default:
+			b.WriteRune(c)
+		}
+	}
+	b.WriteString(")$")
+	return b.String(), nil
+}

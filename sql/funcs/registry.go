@@ -324,4 +324,3 @@ func (f *Func) SQLSignature() string {
 	b.WriteByte(')')
 	return b.String()
 }
-

@@ -2,9 +2,9 @@ package funcs
 
 import (
 	"math"
+	"math/big"
 
 	"github.com/cockroachdb/apd/v3"
-	"github.com/tuskdb/tusk/internal/pgerr"
 	"github.com/tuskdb/tusk/sql/types"
 )
 
@@ -110,17 +110,13 @@ func numSeries(_ *FuncContext, a []types.Datum) (Next, error) {
 	}, nil
 }
 
+// intervalSign compares an interval with zero as interval_cmp does:
+// months count 30 days, days 24 hours (a 128-bit span in PostgreSQL).
 func intervalSign(iv types.IntervalVal) int {
-	// interval_cmp against zero: months as 30 days, days as 24 hours
-	span := (int64(iv.Months)*30+int64(iv.Days))*usecsPerDay + iv.Micros
-	hi := int64(iv.Months)*30 + int64(iv.Days) // guard against overflow of span
-	switch {
-	case hi > 1<<40 || (hi >= 0 && span > 0):
-		return 1
-	case hi < -(1<<40) || span < 0:
-		return -1
-	}
-	return 0
+	days := big.NewInt(int64(iv.Months)*30 + int64(iv.Days))
+	span := days.Mul(days, big.NewInt(usecsPerDay))
+	span.Add(span, big.NewInt(iv.Micros))
+	return span.Sign()
 }
 
 // tsSeries mirrors generate_series_timestamp(tz).
@@ -143,9 +139,6 @@ func tsSeries(withTZ bool) SRF {
 			v := cur
 			next, err := sess.TimestampAddInterval(cur, step, withTZ)
 			if err != nil {
-				if pgerr.CodeOf(err) == pgerr.DatetimeValueOutOfRange {
-					return nil, false, err
-				}
 				return nil, false, err
 			}
 			cur = next.(types.TimestampVal)

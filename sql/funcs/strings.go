@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"crypto/md5"
 	"encoding/hex"
-	"math"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/cockroachdb/apd/v3"
 	"github.com/tuskdb/tusk/internal/pgerr"
 	"github.com/tuskdb/tusk/sql/types"
 )
@@ -377,8 +377,7 @@ func guessType(d types.Datum) *types.T {
 			return v.Elem.Array()
 		}
 		return types.TextArray
-	}
-	if _, ok := d.(interface{ Text(byte) string }); ok {
+	case *apd.Decimal:
 		return types.Numeric
 	}
 	return types.Text
@@ -662,5 +661,3 @@ func arrayToString(ctx *FuncContext, a []types.Datum) (types.Datum, error) {
 	}
 	return b.String(), nil
 }
-
-var _ = math.MaxInt32

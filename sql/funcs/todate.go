@@ -23,8 +23,8 @@ func init() {
 // tmFromChar is TmFromChar: the values read, 0 meaning unset.
 type tmFromChar struct {
 	hh, pm, mi, ss, ssss, d, dd, ddd, mm, ms, year, bc, ww, w, cc, j, us, yysz, ff int
-	clock12, isoWeek                                                         bool
-	tzsign, tzh, tzm                                                         int
+	clock12, isoWeek                                                               bool
+	tzsign, tzh, tzm                                                               int
 }
 
 var digitKeys = map[string]bool{
@@ -39,7 +39,9 @@ func isSeparatorChar(c byte) bool {
 	return c > 0x20 && c < 0x7f && !(c >= 'A' && c <= 'Z') && !(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9')
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' }
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
 
 func errFormat(format string, args ...any) *pgerr.Error {
 	return pgerr.New(pgerr.InvalidDatetimeFormat, format, args...)

@@ -93,11 +93,25 @@ func union(a, b map[int]bool) map[int]bool {
 func (p *planner) planFrom() (Node, layout, error) {
 	q := p.q
 	var quals []*qual
-	for _, c := range splitAnd(q.Where) {
+	where, err := analyze.Simplify(q.Where)
+	if err != nil {
+		return nil, nil, err
+	}
+	empty := false
+	for _, c := range splitAnd(where) {
+		if k, ok := c.(*analyze.Const); ok {
+			if k.Val != true {
+				empty = true // constantly false or NULL: no row qualifies
+			}
+			continue
+		}
 		r, opaque := refs(c)
 		quals = append(quals, &qual{e: c, rtes: r, opaque: opaque})
 	}
 	if len(q.From) == 0 {
+		if empty {
+			return &ValuesScan{Width: 0}, layout{}, nil
+		}
 		var es []analyze.Expr
 		for _, ql := range quals {
 			es = append(es, ql.e)
@@ -160,6 +174,10 @@ func (p *planner) planFrom() (Node, layout, error) {
 			return nil, nil, err
 		}
 		cur = j
+	}
+	if empty {
+		// A One-Time Filter that is false: nothing below is evaluated.
+		return &ValuesScan{Width: cur.width, C: Cost{}}, cur.lay, nil
 	}
 	var restQuals []analyze.Expr
 	for _, ql := range quals {

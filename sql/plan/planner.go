@@ -133,7 +133,10 @@ func (p *planner) fix(e analyze.Expr, lay layout) (analyze.Expr, error) {
 	saved := p.cur
 	p.cur = lay
 	defer func() { p.cur = saved }()
-	var err error
+	e, err := analyze.Simplify(e)
+	if err != nil {
+		return nil, err
+	}
 	out := analyze.MapExpr(e, func(x analyze.Expr) analyze.Expr {
 		if err != nil {
 			return nil

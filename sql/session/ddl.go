@@ -30,13 +30,16 @@ func (s *Session) env(snap *mvcc.Snapshot) *analyze.Env {
 		}
 		return analyze.Analyze(stmts[0], env)
 	}
+	env.ColumnDefault = func(rel *catalog.Relation, col int) (string, error) {
+		return s.columnDefault(snap, rel, col)
+	}
 	return env
 }
 
 // namespaceFor resolves the schema a new object goes into.
 func (s *Session) namespaceFor(snap *mvcc.Snapshot, rv *ast.RangeVar) (base.OID, error) {
 	if rv.Schema == "" {
-		return catalog.PublicNamespace, nil
+		return s.creationNamespace(snap, rv.Pos)
 	}
 	o, ok, err := s.inst.Catalog.LookupNamespace(snap, rv.Schema)
 	if err != nil {
@@ -255,11 +258,20 @@ func (s *Session) drop(ctx context.Context, n *ast.DropStmt) (*Cursor, error) {
 		want = catalog.KindView
 	case ast.ObjectIndex:
 		want = catalog.KindIndex
+	case ast.ObjectSchema:
+		return s.dropSchema(ctx, n)
 	default:
 		return nil, pgerr.New(pgerr.FeatureNotSupported, "DROP %s is not supported yet", n.Kind)
 	}
 	s.takeDDL()
 	snap := s.snapshot()
+	s.dropping = map[base.OID]bool{}
+	defer func() { s.dropping = nil }()
+	for _, rv := range n.Objects {
+		if rel, err := s.lookupRelation(snap, rv.Schema, rv.Name); err == nil && rel != nil {
+			s.dropping[rel.OID] = true
+		}
+	}
 	for _, rv := range n.Objects {
 		rel, err := s.lookupRelation(snap, rv.Schema, rv.Name)
 		if err != nil {
@@ -281,6 +293,9 @@ func (s *Session) drop(ctx context.Context, n *ast.DropStmt) (*Cursor, error) {
 		}
 		if rel.Namespace == catalog.PgCatalogNamespace {
 			return nil, pgerr.New(pgerr.InsufficientPrivilege, "permission denied: %q is a system catalog", rel.Name)
+		}
+		if err := s.checkDropIndex(snap, rel); err != nil {
+			return nil, err
 		}
 		if err := s.dropCascade(ctx, snap, rel, n.Behavior == ast.DropCascade, map[base.OID]bool{}); err != nil {
 			return nil, err
@@ -308,6 +323,9 @@ func (s *Session) dropCascade(ctx context.Context, snap *mvcc.Snapshot, rel *cat
 		return nil
 	}
 	done[rel.OID] = true
+	if err := s.dropReferencingConstraints(ctx, snap, rel, cascade, done); err != nil {
+		return err
+	}
 	deps, err := s.inst.Catalog.Dependents(snap, rel.OID)
 	if err != nil {
 		return err

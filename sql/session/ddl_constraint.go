@@ -2,7 +2,6 @@ package session
 
 import (
 	"context"
-	"sort"
 	"strings"
 
 	"github.com/tuskdb/tusk/catalog"
@@ -275,11 +274,6 @@ func (b *conAdder) addIndexConstraint(c *ast.Constraint) error {
 		return err
 	}
 	b.used[name] = true
-	if b.existing {
-		if err := b.s.validateUnique(b.ctx, b.snap, b.rel, name, keys); err != nil {
-			return err
-		}
-	}
 	if primary {
 		for _, k := range keys {
 			if b.rel.Attrs[k-1].NotNull {
@@ -301,48 +295,15 @@ func (b *conAdder) addIndexConstraint(c *ast.Constraint) error {
 	if err != nil {
 		return err
 	}
+	if err := b.s.buildIndex(b.ctx, b.rel, ixRel, ix); err != nil { // checks existing rows are unique
+		return err
+	}
 	con := &catalog.Constraint{Name: name, Namespace: b.rel.Namespace, Type: typ, Rel: b.rel.OID, Keys: keys,
 		Index: ixRel.OID, Deferrable: c.Deferrable, Deferred: c.InitiallyDeferred, Validated: true, NoInherit: true}
 	if err := cat.AddConstraint(b.s.xact, con); err != nil {
 		return err
 	}
 	return b.step()
-}
-
-// validateUnique reports 23505 when two rows of rel have equal non-NULL
-// keys (the check a unique index build makes).
-func (s *Session) validateUnique(ctx context.Context, snap *mvcc.Snapshot, rel *catalog.Relation, index string, keys []int16) error {
-	cols := relColumns(rel)
-	var rows [][]types.Datum
-	err := s.scanRows(ctx, snap, rel, cols, func(_ base.ItemPointer, vals []types.Datum) error {
-		key := make([]types.Datum, len(keys))
-		for i, k := range keys {
-			if key[i] = vals[k-1]; key[i] == nil {
-				return nil // NULLs are distinct
-			}
-		}
-		rows = append(rows, key)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	cmp := func(a, b []types.Datum) int {
-		for i, k := range keys {
-			if c := types.Compare(cols[k-1].T, a[i], b[i]); c != 0 {
-				return c
-			}
-		}
-		return 0
-	}
-	sort.SliceStable(rows, func(i, j int) bool { return cmp(rows[i], rows[j]) < 0 })
-	for i := 1; i < len(rows); i++ {
-		if cmp(rows[i-1], rows[i]) == 0 {
-			return pgerr.New(pgerr.UniqueViolation, "could not create unique index %q", index).
-				WithDetail("Key (%s)=(%s) is duplicated.", keyNames(rel, keys), keyValues(cols, keys, rows[i]))
-		}
-	}
-	return nil
 }
 
 func keyNames(rel *catalog.Relation, keys []int16) string {
@@ -433,7 +394,7 @@ func (b *conAdder) addForeignKey(c *ast.Constraint) error {
 	con := &catalog.Constraint{Name: name, Namespace: b.rel.Namespace, Type: catalog.ConForeign, Rel: b.rel.OID,
 		Keys: fkKeys, Index: index, RefRel: ref.OID, RefKeys: pkKeys, OnUpdate: fkActions[c.OnUpdate],
 		OnDelete: fkActions[c.OnDelete], Match: catalog.FKMatchSimple, Deferrable: c.Deferrable,
-		Deferred: c.InitiallyDeferred, Validated: !(b.existing && c.NotValid)}
+		Deferred: c.InitiallyDeferred, Validated: !(b.existing && c.NotValid), NoInherit: true}
 	if c.Match == ast.MatchFull {
 		con.Match = catalog.FKMatchFull
 	}
@@ -679,8 +640,8 @@ func (s *Session) dropReferencingConstraints(ctx context.Context, snap *mvcc.Sna
 		return err
 	}
 	for _, fk := range fks {
-		if fk.Rel == rel.OID || done[fk.OID] || done[fk.Rel] {
-			continue
+		if fk.Rel == rel.OID || done[fk.OID] || done[fk.Rel] || s.dropping[fk.Rel] {
+			continue // goes with its own table
 		}
 		if !cascade {
 			other, err := s.reloadRelation(snap, fk.Rel)

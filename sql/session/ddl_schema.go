@@ -140,12 +140,10 @@ func (s *Session) createSchema(ctx context.Context, n *ast.CreateSchemaStmt) (*C
 		}
 		rv.Schema = n.Name
 		s.xact.CommandCounterIncrement()
-		c, err := s.dispatch(ctx, el, nil)
-		if err != nil {
+		if _, err := s.dispatch(ctx, el, nil); err != nil {
 			return nil, err
 		}
 		s.cursor = nil
-		_ = c
 	}
 	return s.utilityDone("CREATE SCHEMA")
 }

@@ -10,10 +10,9 @@ import (
 	"github.com/tuskdb/tusk/sql/ast"
 )
 
-// createTable executes CREATE TABLE (transformCreateStmt + DefineRelation):
+// defineTable executes CREATE TABLE (transformCreateStmt + DefineRelation):
 // the relation with its columns and defaults, then its constraints.
-func (s *Session) createTable(n *ast.CreateTableStmt) (*Cursor, error) {
-	ctx := context.Background()
+func (s *Session) defineTable(ctx context.Context, n *ast.CreateTableStmt) (*Cursor, error) {
 	if n.Persistence == ast.PersistTemp || len(n.Inherits) > 0 {
 		return nil, pgerr.New(pgerr.FeatureNotSupported, "temporary and inherited tables are not supported yet")
 	}

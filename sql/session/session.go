@@ -44,6 +44,7 @@ type Session struct {
 	cursor    *Cursor        // the open cursor, if any
 	closed    bool
 	prepared  map[string]*prepared
+	dropping  map[base.OID]bool // relations the running DROP statement names (ddl_constraint.go)
 }
 
 // New starts a session on an instance.
@@ -418,7 +419,11 @@ func (s *Session) lookupRelation(snap *mvcc.Snapshot, schema, name string) (*cat
 		}
 		return cat.LookupRelation(s.xact, snap, ns, name)
 	}
-	for _, ns := range []base.OID{catalog.PgCatalogNamespace, catalog.PublicNamespace} {
+	path, _, err := s.searchPath(snap)
+	if err != nil {
+		return nil, err
+	}
+	for _, ns := range path {
 		rel, err := cat.LookupRelation(s.xact, snap, ns, name)
 		if err != nil || rel != nil {
 			return rel, err
@@ -438,7 +443,17 @@ func (s *Session) dispatch(ctx context.Context, st ast.Stmt, args []any) (*Curso
 	case *ast.DeallocateStmt:
 		return s.deallocate(n)
 	case *ast.CreateTableStmt:
-		return s.createTable(ctx, n)
+		return s.defineTable(ctx, n)
+	case *ast.CreateTableAsStmt:
+		return s.createTableAs(ctx, n, args)
+	case *ast.AlterTableStmt:
+		return s.alterTable(ctx, n)
+	case *ast.RenameStmt:
+		return s.rename(ctx, n)
+	case *ast.CreateSchemaStmt:
+		return s.createSchema(ctx, n)
+	case *ast.TruncateStmt:
+		return s.truncate(ctx, n)
 	case *ast.DropStmt:
 		return s.drop(ctx, n)
 	case *ast.CreateViewStmt:
