@@ -69,6 +69,7 @@ type Log struct {
 	prealMu sync.Mutex
 	pre     preallocator
 
+	mode       atomic.Uint32 // modePositioned, modeClosed: positioned and closed, for Flush
 	insertLSN  atomic.Uint64 // = insertPos, for lock-free readers
 	writtenLSN atomic.Uint64 // end of what was written to the files
 	flushedLSN atomic.Uint64 // end of what is durable
@@ -78,6 +79,25 @@ type Log struct {
 	nPrealloc, nRemoved                      atomic.Uint64
 
 	writerHook func() // tests: called after each WAL writer cycle
+}
+
+// Bits of Log.mode.
+const (
+	modePositioned = 1 << iota
+	modeClosed
+)
+
+// setMode publishes positioned and closed to Flush. The caller holds
+// insMu.
+func (l *Log) setMode() {
+	var m uint32
+	if l.positioned {
+		m |= modePositioned
+	}
+	if l.closed {
+		m |= modeClosed
+	}
+	l.mode.Store(m)
 }
 
 // Stats are counters of a Log's activity since Open.
@@ -310,6 +330,7 @@ func (l *Log) setPosition(end, prev LSN) {
 	l.buf = l.buf[:0]
 	l.bufStart, l.insertPos, l.prevLSN = end, end, prev
 	l.positioned = true
+	l.setMode()
 	l.insMu.Unlock()
 	l.insertLSN.Store(uint64(end))
 	l.writtenLSN.Store(uint64(end))
@@ -488,13 +509,11 @@ func (l *Log) Flush(upTo LSN) error {
 	if upTo <= l.FlushedLSN() {
 		return nil
 	}
-	l.insMu.Lock()
-	positioned, closed, end := l.positioned, l.closed, l.insertPos
-	l.insMu.Unlock()
+	mode, end := l.mode.Load(), l.InsertLSN()
 	switch {
-	case closed:
+	case mode&modeClosed != 0:
 		return errClosed()
-	case !positioned:
+	case mode&modePositioned == 0:
 		return errNotPositioned()
 	case upTo > end:
 		return pgerr.New(pgerr.InternalError,
@@ -717,6 +736,7 @@ func (l *Log) Close() error {
 		return nil
 	}
 	l.closed = true
+	l.setMode()
 	stop, done := l.stop, l.writerDone
 	positioned := l.positioned
 	l.insMu.Unlock()
@@ -748,6 +768,7 @@ func (l *Log) Abandon() {
 		return
 	}
 	l.closed = true
+	l.setMode()
 	stop, done := l.stop, l.writerDone
 	l.insMu.Unlock()
 	if stop != nil {

@@ -58,6 +58,7 @@ func Replay(l *Log, from LSN, rmgrs []Rmgr) (LSN, error) {
 		return InvalidLSN, state
 	}
 	l.replayed, l.positioned = true, false
+	l.setMode()
 	l.insMu.Unlock()
 	if err := l.Failed(); err != nil {
 		return InvalidLSN, err

@@ -347,8 +347,8 @@ func (a *analyzer) returning(list []*ast.ResTarget) error {
 }
 
 func (a *analyzer) updateStmt(s *ast.UpdateStmt) error {
-	if s.With != nil || len(s.From) > 0 {
-		return errAt(s.Pos, pgerr.FeatureNotSupported, "this form of UPDATE is not supported yet")
+	if s.With != nil {
+		return errAt(s.Pos, pgerr.FeatureNotSupported, "WITH in UPDATE is not supported yet")
 	}
 	a.q.Cmd = CmdUpdate
 	ri, err := a.addRTE(s.Table)
@@ -356,6 +356,9 @@ func (a *analyzer) updateStmt(s *ast.UpdateStmt) error {
 		return err
 	}
 	a.q.Result = ri
+	if err := a.dmlFrom(ri, s.From); err != nil {
+		return err
+	}
 	rte := a.q.RTable[ri]
 	assigned := map[int]bool{}
 	for _, rt := range s.Set {
@@ -386,9 +389,34 @@ func (a *analyzer) updateStmt(s *ast.UpdateStmt) error {
 	return a.returning(s.Returning)
 }
 
+// dmlFrom adds UPDATE's FROM or DELETE's USING items: the statement
+// joins the target table with them.
+func (a *analyzer) dmlFrom(target int, items []ast.TableExpr) error {
+	if len(items) == 0 {
+		return nil
+	}
+	a.q.From = []*JoinNode{{RTE: target}}
+	for _, f := range items {
+		jn, ns, err := a.fromItem(f)
+		if err != nil {
+			return err
+		}
+		for _, it := range ns {
+			for _, old := range a.ns {
+				if old.relVisible && it.relVisible && old.name == it.name {
+					return errAt(f.Position(), pgerr.DuplicateAlias, "table name %q specified more than once", it.name)
+				}
+			}
+		}
+		a.ns = append(a.ns, ns...)
+		a.q.From = append(a.q.From, jn)
+	}
+	return nil
+}
+
 func (a *analyzer) deleteStmt(s *ast.DeleteStmt) error {
-	if s.With != nil || len(s.Using) > 0 {
-		return errAt(s.Pos, pgerr.FeatureNotSupported, "this form of DELETE is not supported yet")
+	if s.With != nil {
+		return errAt(s.Pos, pgerr.FeatureNotSupported, "WITH in DELETE is not supported yet")
 	}
 	a.q.Cmd = CmdDelete
 	ri, err := a.addRTE(s.Table)
@@ -396,6 +424,9 @@ func (a *analyzer) deleteStmt(s *ast.DeleteStmt) error {
 		return err
 	}
 	a.q.Result = ri
+	if err := a.dmlFrom(ri, s.Using); err != nil {
+		return err
+	}
 	if err := a.where(s.Where); err != nil {
 		return err
 	}

@@ -247,6 +247,9 @@ func (s *seqScan) Next() (*Row, error) {
 			return nil, err
 		}
 		if ok {
+			if s.p.EmitCTID {
+				vals = append(vals, t.Header.Self)
+			}
 			return &Row{Vals: vals, TID: t.Header.Self}, nil
 		}
 	}
@@ -428,7 +431,8 @@ func (m *modifyTable) apply(in *Row) ([]types.Datum, bool, error) {
 		}
 		return in.Vals, err == nil, err
 	case analyze.CmdDelete:
-		tid, vals := in.TID, in.Vals
+		full := in.Vals
+		tid, vals := m.target(in)
 		for {
 			res, link, err := ec.Heap.Delete(ec.Ctx, node, ec.Xact, tid)
 			if err != nil {
@@ -436,16 +440,17 @@ func (m *modifyTable) apply(in *Row) ([]types.Datum, bool, error) {
 			}
 			next, nvals, retry, err := m.conflict(res, link, vals)
 			if err != nil || !retry {
-				return vals, res == mvcc.TMOk, err
+				return full, res == mvcc.TMOk, err
 			}
-			tid, vals = next, nvals
+			tid, vals, full = next, nvals, m.withTarget(full, nvals)
 		}
 	case analyze.CmdUpdate:
-		tid, vals := in.TID, in.Vals
+		full := in.Vals
+		tid, vals := m.target(in)
 		for {
 			newVals := append([]types.Datum(nil), vals...)
 			for _, s := range m.p.Set {
-				d, err := ec.Eval(s.Expr, vals)
+				d, err := ec.Eval(s.Expr, full)
 				if err != nil {
 					return nil, false, err
 				}
@@ -465,12 +470,40 @@ func (m *modifyTable) apply(in *Row) ([]types.Datum, bool, error) {
 			}
 			next, nvals, retry, err := m.conflict(res, link, vals)
 			if err != nil || !retry {
-				return newVals, res == mvcc.TMOk, err
+				// RETURNING sees the new values (and the FROM items' columns).
+				return m.withTarget(full, newVals), res == mvcc.TMOk, err
 			}
-			tid, vals = next, nvals
+			tid, vals, full = next, nvals, m.withTarget(full, nvals)
 		}
 	}
 	return nil, false, pgerr.New(pgerr.InternalError, "unknown modify command %d", m.p.Cmd)
+}
+
+// target extracts the target table's row and ctid from an input row: the
+// row itself, or, when the statement joins other tables (UPDATE ... FROM,
+// DELETE ... USING), the columns at TargetCols and the ctid at CTIDIndex.
+func (m *modifyTable) target(in *Row) (base.ItemPointer, []types.Datum) {
+	if m.p.TargetCols == nil {
+		return in.TID, in.Vals
+	}
+	vals := make([]types.Datum, len(m.p.TargetCols))
+	for i, c := range m.p.TargetCols {
+		vals[i] = in.Vals[c]
+	}
+	tid, _ := in.Vals[m.p.CTIDIndex].(base.ItemPointer)
+	return tid, vals
+}
+
+// withTarget returns the input row with the target table's columns replaced.
+func (m *modifyTable) withTarget(full, vals []types.Datum) []types.Datum {
+	if m.p.TargetCols == nil {
+		return vals
+	}
+	out := append([]types.Datum(nil), full...)
+	for i, c := range m.p.TargetCols {
+		out[c] = vals[i]
+	}
+	return out
 }
 
 // insertIndexes adds the entries of a new row version to every index of

@@ -364,7 +364,7 @@ func similarToEscape(pat, esc string, hasEsc bool) (string, error) {
 				case 1:
 					b.WriteString("){1,1}(?:")
 				default:
-					return "", pgerr.New("2200C", "SQL regular expression may not contain more than two escape-double-quote separators")
+					return "", pgerr.New(pgerr.InvalidUseOfEscapeCharacter, "SQL regular expression may not contain more than two escape-double-quote separators")
 				}
 				quotes++
 			} else {

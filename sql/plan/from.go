@@ -342,7 +342,13 @@ func (p *planner) planRTE(ri int) (*rel, error) {
 	out := &rel{lay: lay, width: len(rte.Cols), rtes: map[int]bool{ri: true}}
 	switch rte.Kind {
 	case analyze.RTERelation:
-		out.node = seqScan(rte, nil)
+		scan := seqScan(rte, nil)
+		if p.ctidFor == ri+1 {
+			scan.EmitCTID = true
+			out.lay[varKey{ri, len(rte.Cols)}] = len(rte.Cols)
+			out.width++
+		}
+		out.node = scan
 	case analyze.RTESubquery:
 		if rte.Lateral {
 			return nil, pgerr.New(pgerr.FeatureNotSupported, "LATERAL subqueries are not supported yet")

@@ -30,10 +30,13 @@ type Node interface {
 // SeqScan reads a heap relation, keeping rows that satisfy Qual. Its rows
 // hold every column of the relation, with the tuple's ctid.
 type SeqScan struct {
-	C    Cost
-	Rel  *catalog.Relation
-	Cols []analyze.Column
-	Qual analyze.Expr
+	// EmitCTID appends the tuple's ctid as a last column (for UPDATE ...
+	// FROM and DELETE ... USING, whose rows pass through joins).
+	EmitCTID bool
+	C        Cost
+	Rel      *catalog.Relation
+	Cols     []analyze.Column
+	Qual     analyze.Expr
 }
 
 // Result produces one empty row (SELECT without FROM), filtered by Qual.
@@ -62,14 +65,20 @@ type Projection struct {
 type ModifyTable struct {
 	// Indexes are the table's indexes, maintained for every new row
 	// version (set by the session after planning).
-	Indexes   []*IndexTarget
-	C         Cost
-	Cmd       analyze.CmdType
-	Rel       *catalog.Relation
-	Cols      []analyze.Column
-	Child     Node
-	Set       []analyze.SetItem
-	Returning []*analyze.Target
+	Indexes []*IndexTarget
+	// TargetCols and CTIDIndex locate the target table's columns and ctid
+	// in the child's rows when the child joins other tables (UPDATE ...
+	// FROM, DELETE ... USING); nil when the child's rows are the table's
+	// rows (with Row.TID).
+	TargetCols []int
+	CTIDIndex  int
+	C          Cost
+	Cmd        analyze.CmdType
+	Rel        *catalog.Relation
+	Cols       []analyze.Column
+	Child      Node
+	Set        []analyze.SetItem
+	Returning  []*analyze.Target
 }
 
 // IndexTarget is an index that INSERT and UPDATE add entries to.

@@ -20,6 +20,9 @@ type planner struct {
 	cur layout
 	// ctes holds the plans of this level's WITH queries.
 	ctes []*cteInfo
+	// ctidFor is 1 + the RTE whose scan must emit its ctid as a last
+	// column (UPDATE ... FROM), 0 for none.
+	ctidFor int
 }
 
 type shared struct {
@@ -81,6 +84,24 @@ func Plan(q *analyze.Query) (*Stmt, error) {
 		return st, err
 	case analyze.CmdUpdate, analyze.CmdDelete:
 		rte := q.RTable[q.Result]
+		if len(q.From) > 1 {
+			// UPDATE ... FROM / DELETE ... USING: join, carrying the target's ctid.
+			p.ctidFor = q.Result + 1
+			node, lay, err := p.planFrom()
+			if err != nil {
+				return nil, err
+			}
+			st, err := p.modify(rte, node, lay)
+			if err != nil {
+				return nil, err
+			}
+			m := st.Root.(*ModifyTable)
+			for c := range rte.Cols {
+				m.TargetCols = append(m.TargetCols, lay[varKey{q.Result, c}])
+			}
+			m.CTIDIndex = lay[varKey{q.Result, len(rte.Cols)}]
+			return st, nil
+		}
 		lay := layoutOf(q.Result, len(rte.Cols))
 		qual, err := p.fix(q.Where, lay)
 		if err != nil {
