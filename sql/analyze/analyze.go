@@ -177,7 +177,7 @@ func typeNameOf(tn *ast.TypeName) string {
 }
 
 func (a *analyzer) insertStmt(s *ast.InsertStmt) error {
-	if s.With != nil || s.OnConflict != nil {
+	if s.With != nil {
 		return errAt(s.Pos, pgerr.FeatureNotSupported, "this form of INSERT is not supported yet")
 	}
 	a.q.Cmd = CmdInsert
@@ -253,6 +253,11 @@ func (a *analyzer) insertStmt(s *ast.InsertStmt) error {
 			out[ci] = e
 		}
 		a.q.Values = append(a.q.Values, out)
+	}
+	if s.OnConflict != nil {
+		if err := a.onConflict(s.OnConflict, ri); err != nil {
+			return err
+		}
 	}
 	return a.returning(s.Returning)
 }

@@ -118,6 +118,7 @@ type Query struct {
 	Source     *Query   // INSERT ... SELECT
 	InsertCols []int    // INSERT ... SELECT: table column of each source column
 	Set        []SetItem
+	OnConflict *OnConflict
 	Returning  []*Target
 	Params     []*types.T
 }

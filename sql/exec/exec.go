@@ -425,6 +425,12 @@ func (m *modifyTable) apply(in *Row) ([]types.Datum, bool, error) {
 		if err := m.checkNotNull(in.Vals); err != nil {
 			return nil, false, err
 		}
+		if m.p.OnConflict != nil {
+			vals, handled, done, err := m.onConflict(in.Vals)
+			if err != nil || handled {
+				return vals, done, err
+			}
+		}
 		tid, err := ec.Heap.Insert(node, ec.Xact, EncodeRow(m.p.Cols, in.Vals))
 		if err == nil {
 			err = m.insertIndexes(in.Vals, tid)
@@ -477,6 +483,109 @@ func (m *modifyTable) apply(in *Row) ([]types.Datum, bool, error) {
 		}
 	}
 	return nil, false, pgerr.New(pgerr.InternalError, "unknown modify command %d", m.p.Cmd)
+}
+
+// onConflict looks for an existing row that conflicts with the proposed
+// one on an arbiter index (ExecCheckIndexConstraints): none, and the
+// caller inserts; with DO NOTHING the row is skipped; with DO UPDATE the
+// existing row is updated (ExecOnConflictUpdate). A conflicting row still
+// being inserted or deleted by another transaction is waited for.
+func (m *modifyTable) onConflict(proposed []types.Datum) (vals []types.Datum, handled, done bool, err error) {
+	ec, oc := m.ec, m.p.OnConflict
+	for _, ix := range oc.Arbiters {
+		key := make([][]byte, len(ix.Cols))
+		hasNull := false
+		for i, c := range ix.Cols {
+			if proposed[c] == nil {
+				hasNull = true
+				break
+			}
+			key[i] = types.Encode(m.p.Cols[c].T, proposed[c])
+			if key[i] == nil {
+				key[i] = []byte{}
+			}
+		}
+		if hasNull {
+			continue // NULLs never conflict
+		}
+		nkeys := len(ix.Index.Desc().Keys)
+	retry:
+		sc, err := ix.Index.NewScan(btree.ScanOptions{Lower: &btree.Bound{Vals: key[:nkeys], Inclusive: true}, Upper: &btree.Bound{Vals: key[:nkeys], Inclusive: true}})
+		if err != nil {
+			return nil, false, false, err
+		}
+		for e := sc.Next(); e != nil; e = sc.Next() {
+			st, xid, err := ec.Heap.DirtyState(m.p.Rel.Node, e.TID, ec.Xact)
+			if err != nil {
+				return nil, false, false, err
+			}
+			switch st {
+			case heap.StateDead:
+				continue
+			case heap.StateInProgress:
+				if err := ec.Xacts.Wait(ec.Ctx, xid); err != nil {
+					return nil, false, false, err
+				}
+				goto retry
+			}
+			// A live conflicting row.
+			if !oc.DoUpdate {
+				return nil, true, false, nil
+			}
+			return m.conflictUpdate(e.TID, proposed)
+		}
+		if err := sc.Err(); err != nil {
+			return nil, false, false, err
+		}
+	}
+	return nil, false, false, nil
+}
+
+// conflictUpdate applies ON CONFLICT DO UPDATE to the existing row at tid.
+func (m *modifyTable) conflictUpdate(tid base.ItemPointer, proposed []types.Datum) ([]types.Datum, bool, bool, error) {
+	ec, oc := m.ec, m.p.OnConflict
+	t, err := ec.Heap.FetchLatest(m.p.Rel.Node, tid)
+	if err != nil {
+		return nil, false, false, err
+	}
+	if t.Header.Xmin == ec.Xact.XID() && t.Header.Cmin == ec.Xact.CID() {
+		return nil, false, false, pgerr.New(pgerr.CardinalityViolation, "ON CONFLICT DO UPDATE command cannot affect row a second time").
+			WithHint("Ensure that no rows proposed for insertion within the same command have duplicate constrained values.")
+	}
+	existing, err := DecodeRow(m.p.Cols, t.Payload)
+	if err != nil {
+		return nil, false, false, err
+	}
+	both := append(append([]types.Datum(nil), existing...), proposed...)
+	ok, err := ec.Qual(oc.Where, both)
+	if err != nil || !ok {
+		return nil, true, false, err
+	}
+	newVals := append([]types.Datum(nil), existing...)
+	for _, s := range oc.Set {
+		d, err := ec.Eval(s.Expr, both)
+		if err != nil {
+			return nil, false, false, err
+		}
+		newVals[s.Col] = d
+	}
+	if err := m.checkNotNull(newVals); err != nil {
+		return nil, false, false, err
+	}
+	res, link, err := ec.Heap.Update(ec.Ctx, m.p.Rel.Node, ec.Xact, tid, EncodeRow(m.p.Cols, newVals))
+	if err != nil {
+		return nil, false, false, err
+	}
+	if res != mvcc.TMOk {
+		if ec.SerializableConflicts || res != mvcc.TMSelfModified {
+			return nil, false, false, pgerr.New(pgerr.SerializationFailure, "could not serialize access due to concurrent update")
+		}
+		return nil, true, false, nil
+	}
+	if err := m.insertIndexes(newVals, link); err != nil {
+		return nil, false, false, err
+	}
+	return newVals, true, true, nil
 }
 
 // target extracts the target table's row and ctid from an input row: the

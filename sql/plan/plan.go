@@ -72,6 +72,8 @@ type ModifyTable struct {
 	// rows (with Row.TID).
 	TargetCols []int
 	CTIDIndex  int
+	// OnConflict is INSERT ... ON CONFLICT; nil otherwise.
+	OnConflict *OnConflict
 	C          Cost
 	Cmd        analyze.CmdType
 	Rel        *catalog.Relation
@@ -79,6 +81,19 @@ type ModifyTable struct {
 	Child      Node
 	Set        []analyze.SetItem
 	Returning  []*analyze.Target
+}
+
+// OnConflict is the plan of INSERT ... ON CONFLICT. Set and Where are
+// evaluated over the existing row ++ the proposed (excluded) row.
+type OnConflict struct {
+	DoUpdate    bool
+	ArbiterCols []int
+	Constraint  string
+	Set         []analyze.SetItem
+	Where       analyze.Expr
+	// Arbiters are the unique indexes that decide conflicts (set by the
+	// session from ArbiterCols / Constraint).
+	Arbiters []*IndexTarget
 }
 
 // IndexTarget is an index that INSERT and UPDATE add entries to.

@@ -81,7 +81,27 @@ func Plan(q *analyze.Query) (*Stmt, error) {
 			child = &Values{Rows: vals, C: Cost{Total: CPUOperatorCost * float64(len(vals)), Rows: float64(len(vals))}}
 		}
 		st, err := p.modify(rte, child, layoutOf(q.Result, len(rte.Cols)))
-		return st, err
+		if err != nil || q.OnConflict == nil {
+			return st, err
+		}
+		oc := q.OnConflict
+		poc := &OnConflict{DoUpdate: oc.DoUpdate, ArbiterCols: oc.ArbiterCols, Constraint: oc.Constraint}
+		lay := layoutOf(q.Result, len(rte.Cols))
+		for c := range rte.Cols {
+			lay[varKey{oc.Excluded, c}] = len(rte.Cols) + c
+		}
+		for _, s := range oc.Set {
+			e, err := p.fix(s.Expr, lay)
+			if err != nil {
+				return nil, err
+			}
+			poc.Set = append(poc.Set, analyze.SetItem{Col: s.Col, Expr: e})
+		}
+		if poc.Where, err = p.fix(oc.Where, lay); err != nil {
+			return nil, err
+		}
+		st.Root.(*ModifyTable).OnConflict = poc
+		return st, nil
 	case analyze.CmdUpdate, analyze.CmdDelete:
 		rte := q.RTable[q.Result]
 		if len(q.From) > 1 {

@@ -242,42 +242,44 @@ func (s *Session) dropColumn(ctx context.Context, snap *mvcc.Snapshot, rel *cata
 		return pgerr.New(pgerr.UndefinedColumn, "column %q of relation %q does not exist", cmd.Name, rel.Name)
 	}
 	cascade := cmd.Behavior == ast.DropCascade
-	blocked := func(what string) error {
-		return pgerr.New(pgerr.DependentObjectsStillExist, "cannot drop column %s of table %s because other objects depend on it", cmd.Name, rel.Name).
-			WithDetail("%s depends on column %s of table %s", what, cmd.Name, rel.Name).
-			WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
-	}
 	done := map[base.OID]bool{rel.OID: true}
 	views, err := s.viewsUsingColumn(snap, rel, k)
 	if err != nil {
 		return err
 	}
-	for _, v := range views {
-		if !cascade {
-			return blocked("view " + v.Name)
+	refs, err := cat.ForeignKeysReferencing(snap, rel.OID)
+	if err != nil {
+		return err
+	}
+	var fks []*catalog.Constraint
+	for _, fk := range refs {
+		// A self-reference through this column goes with it below.
+		if hasKey(fk.RefKeys, k) && !(fk.Rel == rel.OID && hasKey(fk.Keys, k)) {
+			fks = append(fks, fk)
 		}
+	}
+	if !cascade && len(views)+len(fks) > 0 {
+		var lines []string
+		what := "column " + cmd.Name + " of table " + rel.Name
+		for _, v := range views {
+			lines = append(lines, "view "+v.Name+" depends on "+what)
+		}
+		if len(fks) > 0 {
+			fkl, err := s.fkLines(snap, fks, what)
+			if err != nil {
+				return err
+			}
+			lines = append(lines, fkl)
+		}
+		return pgerr.New(pgerr.DependentObjectsStillExist, "cannot drop column %s of table %s because other objects depend on it", cmd.Name, rel.Name).
+			WithDetail("%s", strings.Join(lines, "\n")).WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+	}
+	for _, v := range views {
 		if err := s.dropCascade(ctx, snap, v, true, done); err != nil {
 			return err
 		}
 	}
-	fks, err := cat.ForeignKeysReferencing(snap, rel.OID)
-	if err != nil {
-		return err
-	}
 	for _, fk := range fks {
-		if fk.Rel == rel.OID && hasKey(fk.Keys, k) {
-			continue // a self-reference through this column goes with it below
-		}
-		if !hasKey(fk.RefKeys, k) {
-			continue
-		}
-		if !cascade {
-			other, err := s.reloadRelation(snap, fk.Rel)
-			if err != nil {
-				return err
-			}
-			return blocked("constraint " + fk.Name + " on table " + other.Name)
-		}
 		done[fk.OID] = true
 		if err := cat.DropConstraint(ctx, s.xact, snap, fk); err != nil {
 			return err
@@ -358,10 +360,13 @@ func (s *Session) setDefault(ctx context.Context, snap *mvcc.Snapshot, rel *cata
 		if !ok {
 			return pgerr.New(pgerr.InternalError, "SET DEFAULT without an expression")
 		}
-		if _, err := analyze.DefaultExpr(s.env(snap), e, a.Name, attrType(*a), a.Typmod); err != nil {
+		x, err := analyze.DefaultExpr(s.env(snap), e, a.Name, attrType(*a), a.Typmod)
+		if err != nil {
 			return err
 		}
-		text = ast.String(e)
+		if !isNullConst(x) {
+			text = ast.String(e)
+		}
 	}
 	if text == "" && !a.HasDefault {
 		return nil
@@ -632,15 +637,7 @@ func (s *Session) rename(ctx context.Context, n *ast.RenameStmt) (*Cursor, error
 		if con == nil {
 			return nil, pgerr.New(pgerr.UndefinedObject, "constraint %q for table %q does not exist", n.SubName, rel.Name)
 		}
-		if other, err := s.constraintByName(snap, rel, n.NewName); err != nil {
-			return nil, err
-		} else if other != nil {
-			return nil, pgerr.New(pgerr.DuplicateObject, "constraint %q for relation %q already exists", n.NewName, rel.Name)
-		}
-		if err := cat.RenameConstraint(ctx, s.xact, con, n.NewName); err != nil {
-			return nil, err
-		}
-		if con.Type == catalog.ConPrimary || con.Type == catalog.ConUnique {
+		if con.Type == catalog.ConPrimary || con.Type == catalog.ConUnique { // the index first (rename_constraint_internal)
 			ix, err := s.reloadRelation(snap, con.Index)
 			if err != nil {
 				return nil, err
@@ -648,6 +645,14 @@ func (s *Session) rename(ctx context.Context, n *ast.RenameStmt) (*Cursor, error
 			if err := cat.RenameRelation(ctx, s.xact, snap, ix, n.NewName); err != nil {
 				return nil, err
 			}
+		}
+		if other, err := s.constraintByName(snap, rel, n.NewName); err != nil {
+			return nil, err
+		} else if other != nil {
+			return nil, pgerr.New(pgerr.DuplicateObject, "constraint %q for relation %q already exists", n.NewName, rel.Name)
+		}
+		if err := cat.RenameConstraint(ctx, s.xact, con, n.NewName); err != nil {
+			return nil, err
 		}
 	default:
 		if rel.Kind != catalog.KindIndex {

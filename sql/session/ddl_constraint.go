@@ -364,7 +364,7 @@ func (b *conAdder) addForeignKey(c *ast.Constraint) error {
 			}
 		}
 		if pkKeys == nil {
-			return pgerr.New(pgerr.InvalidForeignKey, "there is no primary key for referenced table %q", ref.Name)
+			return pgerr.New(pgerr.UndefinedObject, "there is no primary key for referenced table %q", ref.Name)
 		}
 	} else { // transformFkeyCheckAttrs
 		if pkKeys, err = fkColumns(ref, c.RefColumns); err != nil {
@@ -598,20 +598,21 @@ func (s *Session) dropConstraint(ctx context.Context, snap *mvcc.Snapshot, rel *
 		if err != nil {
 			return err
 		}
+		var blocking []*catalog.Constraint
 		for _, fk := range fks {
-			if fk.Index != con.Index || done[fk.OID] || fk.OID == con.OID {
-				continue
+			if fk.Index == con.Index && !done[fk.OID] && fk.OID != con.OID {
+				blocking = append(blocking, fk)
 			}
-			if !cascade {
-				other, err := s.reloadRelation(snap, fk.Rel)
-				if err != nil {
-					return err
-				}
-				return pgerr.New(pgerr.DependentObjectsStillExist, "cannot drop constraint %s on table %s because other objects depend on it", con.Name, rel.Name).
-					WithDetail("constraint %s on table %s depends on index %s", fk.Name, other.Name, con.Name).
-					WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+		}
+		if len(blocking) > 0 && !cascade {
+			lines, err := s.fkLines(snap, blocking, "index "+con.Name)
+			if err != nil {
+				return err
 			}
-			// NOTICE: drop cascades to constraint ... on table ...
+			return pgerr.New(pgerr.DependentObjectsStillExist, "cannot drop constraint %s on table %s because other objects depend on it", con.Name, rel.Name).
+				WithDetail("%s", lines).WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+		}
+		for _, fk := range blocking { // NOTICE: drop cascades to constraint ... on table ...
 			done[fk.OID] = true
 			if err := cat.DropConstraint(ctx, s.xact, snap, fk); err != nil {
 				return err
@@ -639,25 +640,42 @@ func (s *Session) dropReferencingConstraints(ctx context.Context, snap *mvcc.Sna
 	if err != nil {
 		return err
 	}
+	var blocking []*catalog.Constraint
 	for _, fk := range fks {
-		if fk.Rel == rel.OID || done[fk.OID] || done[fk.Rel] || s.dropping[fk.Rel] {
-			continue // goes with its own table
+		if fk.Rel != rel.OID && !done[fk.OID] && !done[fk.Rel] && !s.dropping[fk.Rel] { // else it goes with its own table
+			blocking = append(blocking, fk)
 		}
-		if !cascade {
-			other, err := s.reloadRelation(snap, fk.Rel)
-			if err != nil {
-				return err
-			}
-			return pgerr.New(pgerr.DependentObjectsStillExist, "cannot drop table %s because other objects depend on it", rel.Name).
-				WithDetail("constraint %s on table %s depends on table %s", fk.Name, other.Name, rel.Name).
-				WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+	}
+	if len(blocking) > 0 && !cascade {
+		lines, err := s.fkLines(snap, blocking, "table "+rel.Name)
+		if err != nil {
+			return err
 		}
+		return pgerr.New(pgerr.DependentObjectsStillExist, "cannot drop table %s because other objects depend on it", rel.Name).
+			WithDetail("%s", lines).WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+	}
+	for _, fk := range blocking {
 		done[fk.OID] = true
 		if err := s.inst.Catalog.DropConstraint(ctx, s.xact, snap, fk); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// fkLines lists foreign keys that depend on an object, one
+// "constraint c on table t depends on <what>" line each, as
+// reportDependentObjects does.
+func (s *Session) fkLines(snap *mvcc.Snapshot, fks []*catalog.Constraint, what string) (string, error) {
+	var lines []string
+	for _, fk := range fks {
+		other, err := s.reloadRelation(snap, fk.Rel)
+		if err != nil {
+			return "", err
+		}
+		lines = append(lines, "constraint "+fk.Name+" on table "+other.Name+" depends on "+what)
+	}
+	return strings.Join(lines, "\n"), nil
 }
 
 // checkDropIndex refuses DROP INDEX of a constraint's index (2BP01).

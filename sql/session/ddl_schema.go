@@ -184,8 +184,19 @@ func (s *Session) dropSchema(ctx context.Context, n *ast.DropStmt) (*Cursor, err
 		}
 		var lines []string
 		for _, r := range rels {
-			if r.Kind != catalog.KindIndex {
-				lines = append(lines, kindWord(r.Kind)+" "+t.name+"."+r.Name+" depends on schema "+t.name)
+			if r.Kind == catalog.KindIndex {
+				continue
+			}
+			lines = append(lines, kindWord(r.Kind)+" "+t.name+"."+r.Name+" depends on schema "+t.name)
+			// Views elsewhere on it are listed too (reportDependentObjects).
+			views, err := s.viewsUsingColumn(snap, r, 0)
+			if err != nil {
+				return nil, err
+			}
+			for _, v := range views {
+				if v.Namespace != t.oid {
+					lines = append(lines, "view "+s.qualifiedName(snap, v)+" depends on "+kindWord(r.Kind)+" "+t.name+"."+r.Name)
+				}
 			}
 		}
 		if len(lines) > 0 && n.Behavior != ast.DropCascade {

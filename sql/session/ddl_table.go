@@ -96,10 +96,14 @@ func (s *Session) columnDef(snap *mvcc.Snapshot, table string, cd *ast.ColumnDef
 					WithPosition(con.Pos + 1)
 			}
 			sawDefault = true
-			if _, err := analyze.DefaultExpr(s.env(snap), con.Expr, cd.Name, t, mod); err != nil {
+			x, err := analyze.DefaultExpr(s.env(snap), con.Expr, cd.Name, t, mod)
+			if err != nil {
 				return c, nil, err
 			}
-			c.Default = ast.String(con.Expr)
+			c.Default = ""
+			if !isNullConst(x) { // a NULL default is no default (AddRelationNewConstraints)
+				c.Default = ast.String(con.Expr)
+			}
 		case ast.ConstrCheck:
 			cons = append(cons, con)
 		case ast.ConstrPrimary, ast.ConstrUnique, ast.ConstrForeign:
@@ -113,4 +117,10 @@ func (s *Session) columnDef(snap *mvcc.Snapshot, table string, cd *ast.ColumnDef
 		}
 	}
 	return c, cons, nil
+}
+
+// isNullConst reports whether e is a NULL constant.
+func isNullConst(e analyze.Expr) bool {
+	c, ok := e.(*analyze.Const)
+	return ok && c.Val == nil
 }

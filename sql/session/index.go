@@ -91,7 +91,52 @@ func (s *Session) attachIndexes(snap *mvcc.Snapshot, root plan.Node) error {
 		}
 		m.Indexes = append(m.Indexes, &plan.IndexTarget{Name: ix.Rel.Name, Index: bt, Cols: cols, Unique: ix.Unique})
 	}
+	if oc := m.OnConflict; oc != nil {
+		for k, ix := range ixs {
+			t := m.Indexes[k]
+			if !ix.Unique {
+				continue
+			}
+			switch {
+			case oc.Constraint != "":
+				if ix.Rel.Name == oc.Constraint {
+					oc.Arbiters = append(oc.Arbiters, t)
+				}
+			case len(oc.ArbiterCols) > 0:
+				if sameSet(oc.ArbiterCols, t.Cols[:ix.NKeys]) {
+					oc.Arbiters = append(oc.Arbiters, t)
+				}
+			default:
+				oc.Arbiters = append(oc.Arbiters, t)
+			}
+		}
+		if len(oc.Arbiters) == 0 {
+			if oc.Constraint != "" {
+				return pgerr.New(pgerr.UndefinedObject, "constraint %q for table %q does not exist", oc.Constraint, m.Rel.Name)
+			}
+			if len(oc.ArbiterCols) > 0 {
+				return pgerr.New(pgerr.InvalidColumnReference, "there is no unique or exclusion constraint matching the ON CONFLICT specification")
+			}
+		}
+	}
 	return nil
+}
+
+func sameSet(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	seen := map[int]int{}
+	for _, x := range a {
+		seen[x]++
+	}
+	for _, x := range b {
+		if seen[x] == 0 {
+			return false
+		}
+		seen[x]--
+	}
+	return true
 }
 
 // buildIndex creates the B-tree of a new index and fills it with the
