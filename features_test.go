@@ -58,6 +58,12 @@ func TestSQLFeatures(t *testing.T) {
 		{"coalesce short circuit", "", "SELECT COALESCE(1, 1 / 0)", [][]string{{"1"}}, ""},
 		{"false where skips errors", `CREATE TABLE z (a int4); INSERT INTO z VALUES (0)`,
 			"SELECT a FROM z WHERE 1 / a > 0 AND NULL", nil, ""},
+		{"lateral function", `CREATE TABLE t (a int4, n int4); INSERT INTO t VALUES (1, 2), (2, 3)`,
+			"SELECT a, g FROM t, generate_series(1, t.n) g ORDER BY 1, 2",
+			[][]string{{"1", "1"}, {"1", "2"}, {"2", "1"}, {"2", "2"}, {"2", "3"}}, ""},
+		{"left join lateral", `CREATE TABLE t (a int4); INSERT INTO t VALUES (1), (2)`,
+			"SELECT a, s.c FROM t LEFT JOIN LATERAL (SELECT count(*) AS c FROM t t2 WHERE t2.a <= t.a) s ON true ORDER BY 1",
+			[][]string{{"1", "1"}, {"2", "2"}}, ""},
 		{"empty text is not null", `CREATE TABLE e (s text); INSERT INTO e VALUES ('')`,
 			"SELECT s IS NULL, length(s) FROM e", [][]string{{"f", "0"}}, ""},
 	}

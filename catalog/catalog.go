@@ -57,6 +57,12 @@ type Catalog struct {
 	mu      sync.Mutex
 	cache   map[relKey]*Relation
 	changed map[*mvcc.Xact]*xactChanges
+	// committing counts catalog-changing transactions between PreCommit
+	// and XactDone; lastDDL is the xid of the last one that committed.
+	// Together they keep the cache away from snapshots it does not
+	// match (C3).
+	committing int
+	lastDDL    base.XID
 }
 
 type relKey struct {
@@ -66,8 +72,9 @@ type relKey struct {
 
 // xactChanges are a transaction's catalog side effects (C3, C5).
 type xactChanges struct {
-	created []base.RelFileNode // remove on abort
-	dropped []base.RelFileNode // remove on commit
+	created    []base.RelFileNode // remove on abort
+	dropped    []base.RelFileNode // remove on commit
+	committing bool               // PreCommit was called
 }
 
 // New returns a catalog over the given heap.
@@ -123,11 +130,40 @@ func (c *Catalog) XactDone(x *mvcc.Xact, committed bool) []base.RelFileNode {
 		return nil
 	}
 	delete(c.changed, x)
+	if ch.committing {
+		c.committing--
+	}
 	if committed {
 		c.cache = map[relKey]*Relation{}
+		c.lastDDL = x.XID()
 		return ch.dropped
 	}
 	return ch.created
+}
+
+// PreCommit must be called just before a transaction commits: if it
+// changed the catalog, the relation cache is emptied and left unused
+// until XactDone, so no snapshot that sees the commit can read an entry
+// from before it (C3).
+func (c *Catalog) PreCommit(x *mvcc.Xact) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ch, ok := c.changed[x]; ok && !ch.committing {
+		ch.committing = true
+		c.committing++
+		c.cache = map[relKey]*Relation{}
+	}
+}
+
+// cacheUsable reports whether the cache, which holds the catalog as of
+// the last committed change, is what snap sees: no catalog change is
+// committing, and snap was taken after the last one committed (C3).
+// c.mu is held.
+func (c *Catalog) cacheUsable(snap *mvcc.Snapshot) bool {
+	if c.committing > 0 {
+		return false
+	}
+	return !c.lastDDL.IsValid() || snap == nil || !snap.XIDRunning(c.lastDDL)
 }
 
 // Invalidate empties the relation cache.
@@ -246,6 +282,7 @@ func (c *Catalog) LookupRelation(x *mvcc.Xact, snap *mvcc.Snapshot, ns base.OID,
 	if useCache {
 		c.mu.Lock()
 		r, ok := c.cache[key]
+		ok = ok && c.cacheUsable(snap)
 		c.mu.Unlock()
 		if ok {
 			return r, nil
@@ -267,7 +304,9 @@ func (c *Catalog) LookupRelation(x *mvcc.Xact, snap *mvcc.Snapshot, ns base.OID,
 	}
 	if useCache {
 		c.mu.Lock()
-		c.cache[key] = rel
+		if c.cacheUsable(snap) {
+			c.cache[key] = rel
+		}
 		c.mu.Unlock()
 	}
 	return rel, nil

@@ -124,6 +124,67 @@ func (s *rebuiltInner) close() {
 	}
 }
 
+// lateralInner rebuilds a LATERAL inner side for every outer row, with
+// the outer row pushed on the outer-row stack while the inner rows are
+// read (X7), and popped when they run out.
+type lateralInner struct {
+	ec     *Context
+	n      plan.Node
+	it     Iter
+	pushed bool
+}
+
+func (s *lateralInner) push(row []types.Datum) {
+	s.ec.state().outer = append(s.ec.state().outer, row)
+	s.pushed = true
+}
+
+func (s *lateralInner) pop() {
+	if s.pushed {
+		st := s.ec.state()
+		st.outer = st.outer[:len(st.outer)-1]
+		s.pushed = false
+	}
+}
+
+func (s *lateralInner) next() (*Row, error) {
+	if s.it == nil {
+		return nil, nil
+	}
+	r, err := s.it.Next()
+	if r == nil || err != nil {
+		s.pop()
+	}
+	return r, err
+}
+
+func (s *lateralInner) rewind(outer []types.Datum) error {
+	s.pop()
+	if s.it != nil {
+		s.it.Close()
+		s.it = nil
+	}
+	if outer == nil {
+		return nil
+	}
+	s.push(outer)
+	it, err := s.ec.build(s.n)
+	if err != nil {
+		s.pop()
+		return err
+	}
+	s.it = it
+	return nil
+}
+
+func (s *lateralInner) close() {
+	s.pop()
+	if s.it != nil {
+		s.it.Close()
+		s.it = nil
+	}
+}
+
 // nestLoop mirrors ExecNestLoop: for each outer row it reads the inner
 // rows and keeps the pairs that satisfy Qual; right and full joins
 // remember which inner rows (by position) matched.
@@ -143,7 +204,12 @@ type nestLoop struct {
 
 func (ec *Context) buildNestLoop(p *plan.NestLoop) (Iter, error) {
 	var inner innerSource
-	if planRefsOuter(p.Inner, 0) {
+	if p.Lateral {
+		if keepsUnmatchedInner(p.Kind) {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "%s join with a LATERAL inner side", p.Kind)
+		}
+		inner = &lateralInner{ec: ec, n: p.Inner}
+	} else if planRefsOuter(p.Inner, 0) {
 		if keepsUnmatchedInner(p.Kind) {
 			return nil, pgerr.New(pgerr.FeatureNotSupported, "%s join with a parameterized inner side", p.Kind)
 		}

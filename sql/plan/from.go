@@ -13,6 +13,75 @@ type rel struct {
 	lay   layout
 	width int
 	rtes  map[int]bool
+	// lateral is a LATERAL item not planned yet (it needs the layout of
+	// the items before it); isLateral marks a planned one.
+	lateral   *analyze.JoinNode
+	isLateral bool
+}
+
+// isLateral reports whether a FROM item reads columns of the items before
+// it: a LATERAL subquery, or a function whose arguments do.
+func (p *planner) isLateral(jn *analyze.JoinNode) bool {
+	if jn.Left != nil {
+		return false
+	}
+	rte := p.q.RTable[jn.RTE]
+	switch rte.Kind {
+	case analyze.RTESubquery:
+		return rte.Lateral
+	case analyze.RTEFunction:
+		for _, a := range rte.Func.Args {
+			if r, _ := refs(a); len(r) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// planLateral plans a LATERAL item over outer rows laid out as outer:
+// its references to them become OuterVar{Levels: 1}, read from the row
+// the NestLoop pushes (plan.NestLoop.Lateral).
+func (p *planner) planLateral(ri int, outer layout) (*rel, error) {
+	rte := p.q.RTable[ri]
+	if rte.Kind == analyze.RTEFunction {
+		var args []analyze.Expr
+		for _, a := range rte.Func.Args {
+			s, err := analyze.Simplify(a)
+			if err != nil {
+				return nil, err
+			}
+			var ferr error
+			args = append(args, analyze.MapExpr(s, func(x analyze.Expr) analyze.Expr {
+				v, ok := x.(*analyze.Var)
+				if !ok || v.RTE < 0 {
+					return nil
+				}
+				i, ok := outer[varKey{v.RTE, v.Col}]
+				if !ok {
+					ferr = pgerr.New(pgerr.InternalError, "LATERAL reference to %s not found", v.Name)
+					return nil
+				}
+				v.Index = i
+				return &analyze.OuterVar{Levels: 1, Var: v}
+			}))
+			if ferr != nil {
+				return nil, ferr
+			}
+		}
+		out := &rel{lay: layoutOf(ri, len(rte.Cols)), width: len(rte.Cols), rtes: map[int]bool{ri: true}, isLateral: true}
+		out.node = &FunctionScan{Name: rte.Func.Name, Args: args, SRF: rte.Func.SRF, Ordinality: len(rte.Cols) > 1, C: Cost{Total: 10, Rows: 1000}}
+		return out, nil
+	}
+	saved := p.cur
+	p.cur = outer
+	defer func() { p.cur = saved }()
+	cp := &planner{q: rte.Subquery, parent: p, shared: p.shared}
+	root, err := cp.planSelect()
+	if err != nil {
+		return nil, err
+	}
+	return &rel{node: root, lay: layoutOf(ri, len(rte.Cols)), width: len(rte.Cols), rtes: map[int]bool{ri: true}, isLateral: true}, nil
 }
 
 // qual is a WHERE conjunct with the entries it references.
@@ -123,7 +192,13 @@ func (p *planner) planFrom() (Node, layout, error) {
 		return &Result{Qual: w, C: Cost{Total: CPUTupleCost, Rows: 1}}, layout{}, nil
 	}
 	var items []*rel
+	hasLateral := false
 	for _, jn := range q.From {
+		if p.isLateral(jn) {
+			hasLateral = true
+			items = append(items, &rel{rtes: map[int]bool{jn.RTE: true}, lateral: jn})
+			continue
+		}
 		r, err := p.planJoinTree(jn)
 		if err != nil {
 			return nil, nil, err
@@ -132,6 +207,9 @@ func (p *planner) planFrom() (Node, layout, error) {
 	}
 	// Push single-item conditions down.
 	for _, it := range items {
+		if it.lateral != nil {
+			continue
+		}
 		var mine []analyze.Expr
 		for _, ql := range quals {
 			if !ql.used && !ql.opaque && len(ql.rtes) > 0 && subset(ql.rtes, it.rtes) {
@@ -147,6 +225,32 @@ func (p *planner) planFrom() (Node, layout, error) {
 	rest := items[1:]
 	for len(rest) > 0 {
 		pick := 0
+		if hasLateral {
+			// LATERAL items see the items before them: keep FROM order.
+			inner := rest[0]
+			rest = rest[1:]
+			if inner.lateral != nil {
+				lr, err := p.planLateral(inner.lateral.RTE, cur.lay)
+				if err != nil {
+					return nil, nil, err
+				}
+				inner = lr
+			}
+			all := union(cur.rtes, inner.rtes)
+			var conds []analyze.Expr
+			for _, ql := range quals {
+				if !ql.used && !ql.opaque && subset(ql.rtes, all) {
+					conds = append(conds, ql.e)
+					ql.used = true
+				}
+			}
+			j, err := p.join(JoinInner, cur, inner, conds)
+			if err != nil {
+				return nil, nil, err
+			}
+			cur = j
+			continue
+		}
 	search:
 		for j, it := range rest {
 			for _, ql := range quals {
@@ -269,6 +373,10 @@ func (p *planner) join(kind JoinKind, outer, inner *rel, conds []analyze.Expr) (
 	var okeys, ikeys []analyze.Expr
 	var other []analyze.Expr
 	for _, c := range conds {
+		if inner.isLateral {
+			other = append(other, c) // a LATERAL inner side is read per outer row: no hashing
+			continue
+		}
 		if o, i, ok := equiKey(c, outer.rtes, inner.rtes); ok {
 			fo, err := p.fix(o, outer.lay)
 			if err != nil {
@@ -300,7 +408,7 @@ func (p *planner) join(kind JoinKind, outer, inner *rel, conds []analyze.Expr) (
 		rows /= 3
 	}
 	out.node = &NestLoop{Kind: kind, Outer: outer.node, Inner: inner.node, Qual: q, OuterWidth: outer.width, InnerWidth: inner.width,
-		C: Cost{Total: oc.Total + oc.Rows*ic.Total, Rows: rows}}
+		Lateral: inner.isLateral, C: Cost{Total: oc.Total + oc.Rows*ic.Total, Rows: rows}}
 	return out, nil
 }
 
@@ -320,11 +428,17 @@ func (p *planner) planJoinTree(jn *analyze.JoinNode) (*rel, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := p.planJoinTree(jn.Right)
+	var r *rel
+	if p.isLateral(jn.Right) {
+		r, err = p.planLateral(jn.Right.RTE, l.lay)
+	} else {
+		r, err = p.planJoinTree(jn.Right)
+	}
 	if err != nil {
 		return nil, err
 	}
 	kind := map[analyze.JoinKind]JoinKind{analyze.JoinInner: JoinInner, analyze.JoinLeft: JoinLeft, analyze.JoinRight: JoinRight, analyze.JoinFull: JoinFull}[jn.Kind]
+
 	conds := splitAnd(jn.Quals)
 	for _, c := range conds {
 		if _, opaque := refs(c); opaque {
@@ -350,9 +464,6 @@ func (p *planner) planRTE(ri int) (*rel, error) {
 		}
 		out.node = scan
 	case analyze.RTESubquery:
-		if rte.Lateral {
-			return nil, pgerr.New(pgerr.FeatureNotSupported, "LATERAL subqueries are not supported yet")
-		}
 		cp := &planner{q: rte.Subquery, parent: p, shared: p.shared}
 		root, err := cp.planSelect()
 		if err != nil {

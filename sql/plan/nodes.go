@@ -63,6 +63,10 @@ type NestLoop struct {
 	Qual  analyze.Expr // join condition over outer ++ inner; nil = true
 	// InnerWidth / OuterWidth give the column counts, for NULL-extension.
 	OuterWidth, InnerWidth int
+	// Lateral: the inner side reads the current outer row (a LATERAL
+	// item): it is rebuilt per outer row with that row pushed as the
+	// enclosing row of OuterVar{Levels: 1}.
+	Lateral bool
 }
 
 // HashJoin builds a hash table on the inner side's InnerKeys and probes it

@@ -148,7 +148,7 @@ func (s *Session) addColumn(ctx context.Context, snap *mvcc.Snapshot, rel *catal
 		}
 		return pgerr.New(pgerr.DuplicateColumn, "column %q of relation %q already exists", cd.Name, rel.Name)
 	}
-	col, cons, err := s.columnDef(snap, rel.Name, cd)
+	col, cons, err := s.columnDef(snap, rel.Name, cd, true)
 	if err != nil {
 		return err
 	}
@@ -362,7 +362,7 @@ func (s *Session) setDefault(ctx context.Context, snap *mvcc.Snapshot, rel *cata
 		}
 		x, err := analyze.DefaultExpr(s.env(snap), e, a.Name, attrType(*a), a.Typmod)
 		if err != nil {
-			return err
+			return noPosition(err)
 		}
 		if !isNullConst(x) {
 			text = ast.String(e)
@@ -391,7 +391,7 @@ func (s *Session) alterColumnType(ctx context.Context, snap *mvcc.Snapshot, rel 
 	}
 	t, mod, err := analyze.ResolveType(tn)
 	if err != nil {
-		return err
+		return noPosition(err)
 	}
 	views, err := s.viewsUsingColumn(snap, rel, a.Num)
 	if err != nil {
@@ -412,7 +412,7 @@ func (s *Session) alterColumnType(ctx context.Context, snap *mvcc.Snapshot, rel 
 	}
 	x, ok, err = analyze.AssignCoerce(x, t, mod)
 	if err != nil {
-		return err
+		return noPosition(err)
 	}
 	if !ok {
 		if cmd.Using != nil {

@@ -80,7 +80,7 @@ func (b *conAdder) addAll(cons []*ast.Constraint) error {
 		}
 	}
 	if len(pkeys) > 1 {
-		return pgerr.New(pgerr.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", b.rel.Name).WithPosition(pkeys[1].Pos + 1)
+		return b.pos(pgerr.New(pgerr.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", b.rel.Name).WithPosition(pkeys[1].Pos + 1))
 	}
 	for _, c := range checks {
 		if err := b.addCheck(c); err != nil {
@@ -103,6 +103,15 @@ func (b *conAdder) addAll(cons []*ast.Constraint) error {
 		}
 	}
 	return nil
+}
+
+// pos drops the position of errors PostgreSQL reports without one in
+// ALTER TABLE (see noPosition).
+func (b *conAdder) pos(err error) error {
+	if b.existing {
+		return noPosition(err)
+	}
+	return err
 }
 
 func containsKeys(list [][]string, keys []string) bool {
@@ -153,7 +162,7 @@ func (b *conAdder) checkNameFree(name string, check bool) error {
 func (b *conAdder) addCheck(c *ast.Constraint) error {
 	expr, err := analyze.CheckExpr(b.s.env(b.snap), b.rel, c.Expr)
 	if err != nil {
-		return err
+		return b.pos(err)
 	}
 	cols := analyze.VarColumns(expr)
 	name2 := ""
@@ -199,13 +208,17 @@ func (s *Session) validateCheck(ctx context.Context, snap *mvcc.Snapshot, rel *c
 }
 
 // keyAttnums resolves the column names of a key (42703, 42701).
-func keyAttnums(rel *catalog.Relation, names []string, c *ast.Constraint, what string) ([]int16, error) {
+func keyAttnums(rel *catalog.Relation, names []string, c *ast.Constraint, what string, alter bool) ([]int16, error) {
 	var out []int16
 	seen := map[int16]bool{}
 	for _, name := range names {
 		k := attnumOf(rel, name)
 		if k == 0 {
-			return nil, pgerr.New(pgerr.UndefinedColumn, "column %q named in key does not exist", name).WithPosition(c.Pos + 1)
+			err := pgerr.New(pgerr.UndefinedColumn, "column %q named in key does not exist", name)
+			if !alter {
+				err = err.WithPosition(c.Pos + 1)
+			}
+			return nil, err
 		}
 		if seen[k] {
 			return nil, pgerr.New(pgerr.DuplicateColumn, "column %q appears twice in %s constraint", name, what).WithPosition(c.Pos + 1)
@@ -242,11 +255,11 @@ func (b *conAdder) addIndexConstraint(c *ast.Constraint) error {
 	if c.NullsNotDistinct {
 		return pgerr.New(pgerr.FeatureNotSupported, "UNIQUE NULLS NOT DISTINCT is not supported yet").WithPosition(c.Pos + 1)
 	}
-	keys, err := keyAttnums(b.rel, c.Keys, c, what)
+	keys, err := keyAttnums(b.rel, c.Keys, c, what, b.existing)
 	if err != nil {
 		return err
 	}
-	include, err := keyAttnums(b.rel, c.Including, c, what)
+	include, err := keyAttnums(b.rel, c.Including, c, what, b.existing)
 	if err != nil {
 		return err
 	}
@@ -257,7 +270,7 @@ func (b *conAdder) addIndexConstraint(c *ast.Constraint) error {
 	if primary {
 		for _, o := range cons {
 			if o.Type == catalog.ConPrimary {
-				return pgerr.New(pgerr.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", b.rel.Name).WithPosition(c.Pos + 1)
+				return b.pos(pgerr.New(pgerr.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", b.rel.Name).WithPosition(c.Pos + 1))
 			}
 		}
 	}

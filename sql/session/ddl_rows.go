@@ -231,3 +231,16 @@ func queryUsesColumn(q *analyze.Query, rel base.OID, col int) bool {
 	visit(reflect.ValueOf(q))
 	return found
 }
+
+// noPosition drops the cursor position of an error: PostgreSQL analyzes
+// the expressions of ALTER TABLE's DEFAULT and CHECK, and some of its
+// other checks, without the statement's text, so their errors point at
+// nothing.
+func noPosition(err error) error {
+	if pe, ok := err.(*pgerr.Error); ok && pe.Position != 0 {
+		c := *pe
+		c.Position = 0
+		return &c
+	}
+	return err
+}

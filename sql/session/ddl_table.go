@@ -32,7 +32,7 @@ func (s *Session) defineTable(ctx context.Context, n *ast.CreateTableStmt) (*Cur
 	var cols []catalog.Column
 	var cons []*ast.Constraint
 	for _, cd := range n.Columns {
-		c, colCons, err := s.columnDef(snap, n.Table.Name, cd)
+		c, colCons, err := s.columnDef(snap, n.Table.Name, cd, false)
 		if err != nil {
 			return nil, err
 		}
@@ -71,8 +71,9 @@ func (s *Session) defineTable(ctx context.Context, n *ast.CreateTableStmt) (*Cur
 // columnDef turns a column definition into a catalog column
 // (transformColumnDefinition): its type, NOT NULL and DEFAULT, and its
 // CHECK / PRIMARY KEY / UNIQUE / REFERENCES constraints as table
-// constraints on that column.
-func (s *Session) columnDef(snap *mvcc.Snapshot, table string, cd *ast.ColumnDef) (catalog.Column, []*ast.Constraint, error) {
+// constraints on that column. In ALTER TABLE ADD COLUMN (alter), DEFAULT
+// errors have no position, as PostgreSQL's.
+func (s *Session) columnDef(snap *mvcc.Snapshot, table string, cd *ast.ColumnDef, alter bool) (catalog.Column, []*ast.Constraint, error) {
 	t, mod, err := analyze.ResolveType(cd.Type)
 	if err != nil {
 		return catalog.Column{}, nil, err
@@ -98,6 +99,9 @@ func (s *Session) columnDef(snap *mvcc.Snapshot, table string, cd *ast.ColumnDef
 			sawDefault = true
 			x, err := analyze.DefaultExpr(s.env(snap), con.Expr, cd.Name, t, mod)
 			if err != nil {
+				if alter {
+					err = noPosition(err)
+				}
 				return c, nil, err
 			}
 			c.Default = ""

@@ -326,6 +326,7 @@ func (s *Session) endXact(commit bool) error {
 	var err error
 	if commit {
 		x.SetSynchronousCommit(s.syncCommit())
+		s.inst.Catalog.PreCommit(x)
 		err = x.Commit()
 		if err != nil {
 			commit = false
