@@ -25,7 +25,7 @@ import (
 //	----
 //	expected output
 //
-// records, separated by blank lines, run in order against one in-memory
+// records, separated by blank lines (and # comments), run in order against one in-memory
 // database. Output is the column names and rows of a query (fields
 // joined with |), then the command tag; an error prints as ERROR code:
 // message with its DETAIL, HINT and POSITION lines, as psql shows
@@ -36,6 +36,7 @@ import (
 var rewriteDDL = flag.Bool("rewrite-ddl", false, "rewrite the expected outputs of testdata/ddl/*.txt")
 
 type ddlRecord struct {
+	comment []string // # lines before the record
 	session string
 	sql     string
 	want    string
@@ -56,14 +57,21 @@ func parseDDLScript(t *testing.T, path string) (head []string, recs []ddlRecord)
 	for ; i < len(lines) && !strings.HasPrefix(lines[i], "exec"); i++ {
 		head = append(head, lines[i])
 	}
+	var comment []string
 	for i < len(lines) {
 		if strings.TrimSpace(lines[i]) == "" {
 			i++
 			continue
 		}
+		if strings.HasPrefix(lines[i], "#") {
+			comment = append(comment, lines[i])
+			i++
+			continue
+		}
 		f := strings.Fields(lines[i])
 		require.Equal(t, "exec", f[0], "%s:%d: expected exec", path, i+1)
-		r := ddlRecord{session: "s1"}
+		r := ddlRecord{session: "s1", comment: comment}
+		comment = nil
 		if len(f) > 1 {
 			r.session = f[1]
 		}
@@ -175,6 +183,9 @@ func TestDDLScripts(t *testing.T) {
 				if i > 0 {
 					b.WriteString("\n")
 				}
+				for _, c := range r.comment {
+					b.WriteString(c + "\n")
+				}
 				head := "exec"
 				if r.session != "s1" {
 					head += " " + r.session
@@ -274,7 +285,7 @@ func TestDDLIsolation(t *testing.T) {
 	filesBefore := relFiles(t, fs)
 
 	// A REPEATABLE READ transaction that started before the DDL keeps
-	// seeing the table as it was, rows and catalog alike (D1, C3).
+	// seeing the table as it was, rows and catalog alike (S6, C3).
 	old, err := db.Begin(ctx, TxOptions{Isolation: "repeatable read"})
 	require.NoError(t, err)
 	require.Equal(t, [][]string{{"1"}, {"2"}}, txStrings(t, old, "SELECT a FROM t ORDER BY a"))

@@ -1,5 +1,6 @@
 // Package catalog is Tusk's system catalog: pg_namespace, pg_class,
-// pg_attribute and pg_type as ordinary heap relations, read through MVCC
+// pg_attribute and pg_type (and pg_index, pg_rewrite, pg_depend,
+// pg_attrdef, pg_constraint) as ordinary heap relations, read through MVCC
 // snapshots like any table, so DDL is transactional. On the first Open,
 // Bootstrap creates their files and inserts their own rows (PostgreSQL's
 // initdb bootstrap mode); afterwards every DDL statement is heap inserts
@@ -9,6 +10,15 @@
 // built from catalog rows and dropped whenever a transaction that changed
 // the catalog commits (Invalidate). A transaction that changed the catalog
 // itself reads around the cache, so it sees its own uncommitted DDL.
+//
+// DDL API beyond CREATE/DROP (alter.go, attrdef.go, constraint.go):
+// AddColumn, DropColumn, RenameColumn, RenameRelation, SetNotNull,
+// SetColumnType, SetColumnDefault / ColumnDefault (pg_attrdef),
+// NewRelFileNode (TRUNCATE), CreateNamespace / DropNamespace /
+// RelationsInNamespace, and constraints: AddConstraint, Constraints(snap,
+// rel) and ForeignKeysReferencing (what the executor enforces),
+// ConstraintOfIndex, DropConstraint, RenameConstraint, ConstraintDef
+// (pg_get_constraintdef). Rows change by heap updates (update.go, C6).
 //
 // Invariants: see README.md (C1...).
 package catalog

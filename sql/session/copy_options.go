@@ -353,7 +353,7 @@ func defHeader(d *ast.DefElem, isFrom bool) (headerChoice, error) {
 			return headerFalse, nil
 		case "match":
 			if !isFrom {
-				return 0, pgerr.New(pgerr.InvalidParameterValue, "cannot use \"%s\" with HEADER in COPY TO", s)
+				return 0, pgerr.New(pgerr.FeatureNotSupported, "cannot use \"%s\" with HEADER in COPY TO", s)
 			}
 			return headerMatch, nil
 		}

@@ -16,7 +16,7 @@ import (
 
 // ALTER TABLE (AlterTable / ATController): the subcommands run one after
 // another, each a separate command of the transaction, so each sees the
-// catalog the previous one left (C6). Rewrites happen per subcommand (D1).
+// catalog the previous one left (C6). Rewrites happen per subcommand (S6).
 
 // alterTagFor is the command tag of ALTER TABLE|VIEW|INDEX.
 func alterTagFor(k ast.ObjectType) string {

@@ -17,7 +17,7 @@ import (
 // NULL, ADD CONSTRAINT) and rewriting them (ADD COLUMN ... DEFAULT, ALTER
 // COLUMN TYPE), PostgreSQL's ATRewriteTable. Tusk rewrites in place with
 // heap updates instead of into a new file, so older snapshots keep
-// seeing the old versions, decoded with the catalog they see (D1).
+// seeing the old versions, decoded with the catalog they see (S6).
 
 // relColumns returns the column descriptors the executor's row codec
 // uses for rel.
@@ -63,7 +63,7 @@ func (s *Session) scanRows(ctx context.Context, snap *mvcc.Snapshot, rel *catalo
 }
 
 // rewriteRows replaces every row of rel that snap sees by change(values),
-// encoded with newCols (D1). The new versions belong to the current
+// encoded with newCols (S6). The new versions belong to the current
 // command, so the scan does not see them. A concurrent update of a row
 // is a serialization failure: DDL does not chase update chains.
 func (s *Session) rewriteRows(ctx context.Context, snap *mvcc.Snapshot, rel *catalog.Relation, oldCols, newCols []analyze.Column,

@@ -22,4 +22,14 @@
 //	    lock until it ends; when it ends the catalog cache is invalidated
 //	    (commit) and the relation files it created (abort) or dropped
 //	    (commit) are removed.
+//	S6: DDL that changes existing rows (ADD COLUMN with a DEFAULT, ALTER
+//	    COLUMN TYPE) rewrites them in place with heap updates, decoding
+//	    with the old catalog and encoding with the new, then rebuilds the
+//	    table's indexes; older snapshots keep seeing the old versions with
+//	    the catalog they see (catalog C3). TRUNCATE instead gives tables
+//	    new files (catalog C5) and, like PostgreSQL's, is not MVCC-safe.
+//	S7: ALTER TABLE runs its subcommands one after another, each its own
+//	    command (catalog C6); CREATE TABLE creates CHECK, then PRIMARY KEY,
+//	    UNIQUE and FOREIGN KEY constraints with PostgreSQL's names (the
+//	    ddl_*.go files).
 package session
