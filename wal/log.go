@@ -76,7 +76,7 @@ type Log struct {
 	failed     atomic.Pointer[pgerr.Error]
 
 	nRecords, nBytes, nFPIs, nWrites, nSyncs atomic.Uint64
-	nPrealloc, nRemoved                      atomic.Uint64
+	nPrealloc, nRemoved, syncNanos           atomic.Uint64
 
 	writerHook func() // tests: called after each WAL writer cycle
 }
@@ -107,6 +107,9 @@ type Stats struct {
 	FPIs    uint64 // full-page images inserted
 	Writes  uint64 // write calls to segment files
 	Syncs   uint64 // fsyncs of segment files (for records; not counting preallocation)
+	// SyncTime is the time spent in those fsyncs, by the Options.Now
+	// clock: with Syncs it gives the fsync latency a workload saw.
+	SyncTime time.Duration
 	// Prealloc counts segment files created zero-filled (W11), Removed
 	// those removed by RemoveSegmentsBefore (W12).
 	Prealloc uint64
@@ -410,6 +413,7 @@ func (l *Log) Stats() Stats {
 		FPIs:     l.nFPIs.Load(),
 		Writes:   l.nWrites.Load(),
 		Syncs:    l.nSyncs.Load(),
+		SyncTime: time.Duration(l.syncNanos.Load()),
 		Prealloc: l.nPrealloc.Load(),
 		Removed:  l.nRemoved.Load(),
 	}
@@ -582,7 +586,10 @@ func (l *Log) writeLocked(fsync bool) error {
 		return nil
 	}
 	for i, s := range l.dirty {
-		if err := l.segs[s].Sync(); err != nil {
+		t0 := l.now()
+		err := l.segs[s].Sync()
+		l.syncNanos.Add(uint64(max(l.now().Sub(t0), 0)))
+		if err != nil {
 			l.dirty = l.dirty[i:]
 			return l.fail(err, "could not fsync file \"%s\"", l.segPath(s)) // W7
 		}

@@ -223,6 +223,10 @@ func (a *analyzer) insertStmt(s *ast.InsertStmt) error {
 			if len(row) > len(cols) {
 				return errAt(row[len(cols)].Position(), pgerr.SyntaxError, "INSERT has more expressions than target columns")
 			}
+			if len(row) < len(cols) && len(s.Columns) == 0 {
+				// Without a column list, missing trailing columns take their defaults.
+				cols = cols[:len(row)]
+			}
 			if len(row) < len(cols) {
 				pos := s.Pos
 				if len(s.Columns) > len(row) {
@@ -665,6 +669,17 @@ func (a *analyzer) operatorExpr(name string, l, r Expr, pos int) (*OpExpr, error
 	}
 	rt := r.Type()
 	op, err := selectOperator(name, lt, rt)
+	if err != nil && name == "||" && l != nil {
+		// textanycat / anytextcat: text || any non-array value is
+		// concatenation with the value's text form.
+		textish := func(t *types.T) bool { return t.Category == 'S' || t == types.Unknown }
+		switch {
+		case textish(lt) && !rt.IsArray() && rt != types.Unknown:
+			return a.operatorExpr(name, l, &Cast{Arg: r, T: types.Text, Mod: -1, Explicit: true}, pos)
+		case textish(rt) && !lt.IsArray() && lt != types.Unknown:
+			return a.operatorExpr(name, &Cast{Arg: l, T: types.Text, Mod: -1, Explicit: true}, r, pos)
+		}
+	}
 	if err != nil {
 		return nil, errAt(pos, pgerr.CodeOf(err), "%s", err.(*pgerr.Error).Message).WithHint("%s", err.(*pgerr.Error).Hint)
 	}

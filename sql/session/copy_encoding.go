@@ -94,7 +94,7 @@ func (e *copyEncoding) check() error {
 // UTF8 already (pg_any_to_server). next is what follows the line in the
 // input (its terminator), used only to print an incomplete sequence as
 // PostgreSQL does.
-func (e *copyEncoding) toServer(line []byte, next string, buf []byte) ([]byte, error) {
+func (e *copyEncoding) toServer(line []byte, next string, bufp *[]byte) ([]byte, error) {
 	switch e.kind {
 	case encLatin1:
 		ascii := true
@@ -109,10 +109,11 @@ func (e *copyEncoding) toServer(line []byte, next string, buf []byte) ([]byte, e
 		if ascii {
 			return line, nil
 		}
-		buf = buf[:0]
+		buf := (*bufp)[:0]
 		for _, c := range line {
 			buf = utf8.AppendRune(buf, rune(c))
 		}
+		*bufp = buf
 		return buf, nil
 	}
 	if err := verifyUTF8(line, next); err != nil {
@@ -163,12 +164,14 @@ func invalidByteSequence(enc string, b []byte) error {
 	return pgerr.New(pgerr.CharacterNotInRepertoire, "invalid byte sequence for encoding \"%s\": %s", enc, strings.Join(parts, " "))
 }
 
-// fromServer converts output to the client encoding (pg_server_to_any).
-func (e *copyEncoding) fromServer(b []byte, buf []byte) ([]byte, error) {
+// fromServer converts output to the client encoding (pg_server_to_any),
+// in *bufp when it must.
+func (e *copyEncoding) fromServer(b []byte, bufp *[]byte) ([]byte, error) {
 	if e.kind != encLatin1 {
 		return b, nil
 	}
-	buf = buf[:0]
+	buf := (*bufp)[:0]
+	defer func() { *bufp = buf }()
 	for i := 0; i < len(b); {
 		c := b[i]
 		if c < utf8.RuneSelf {

@@ -2,7 +2,6 @@ package session
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/tuskdb/tusk/access/btree"
 	"github.com/tuskdb/tusk/access/heap"
@@ -234,55 +233,4 @@ func describeKey(table *catalog.Relation, cols []int, key [][]byte) (string, str
 		v += types.Format(t, d)
 	}
 	return c, v
-}
-
-// createConstraintIndex makes the index of a PRIMARY KEY or UNIQUE
-// constraint: name_pkey / name_col_key, as PostgreSQL names them.
-func (s *Session) createConstraintIndex(ctx context.Context, snap *mvcc.Snapshot, table *catalog.Relation, cols []string, primary bool, name string) error {
-	ix := &catalog.Index{Table: table.OID, Unique: true, Primary: primary, NKeys: len(cols)}
-	for _, c := range cols {
-		k := int16(0)
-		for _, a := range table.Attrs {
-			if !a.Dropped && a.Name == c {
-				k = a.Num
-			}
-		}
-		if k == 0 {
-			return pgerr.New(pgerr.UndefinedColumn, "column %q named in key does not exist", c)
-		}
-		ix.Keys = append(ix.Keys, k)
-		ix.Options = append(ix.Options, 0)
-	}
-	if name == "" {
-		if primary {
-			name = table.Name + "_pkey"
-		} else {
-			name = table.Name
-			for _, c := range cols {
-				name += "_" + c
-			}
-			name += "_key"
-		}
-		name = s.uniqueRelName(snap, table.Namespace, name)
-	}
-	rel, err := s.inst.Catalog.CreateIndex(s.xact, snap, name, table, ix)
-	if err != nil {
-		return err
-	}
-	return s.buildIndex(ctx, table, rel, ix)
-}
-
-// uniqueRelName appends 1, 2, ... to name until no relation has it
-// (ChooseRelationName).
-func (s *Session) uniqueRelName(snap *mvcc.Snapshot, ns base.OID, name string) string {
-	for i := 0; ; i++ {
-		n := name
-		if i > 0 {
-			n = fmt.Sprintf("%s%d", name, i)
-		}
-		rel, err := s.inst.Catalog.LookupRelation(s.xact, snap, ns, n)
-		if err != nil || rel == nil {
-			return n
-		}
-	}
 }

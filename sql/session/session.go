@@ -463,6 +463,8 @@ func (s *Session) dispatch(ctx context.Context, st ast.Stmt, args []any) (*Curso
 		return s.createIndex(ctx, n)
 	case *ast.CheckpointStmt:
 		return s.utilityDone2("CHECKPOINT", s.inst.Checkpoint(false))
+	case *ast.CopyStmt:
+		return s.copyStmt(ctx, n)
 	case *ast.VariableSetStmt:
 		return s.set(n)
 	case *ast.VariableShowStmt:
@@ -548,109 +550,6 @@ func (s *Session) takeDDL() {
 		s.inst.DDL.Lock()
 		s.ddl = true
 	}
-}
-
-func (s *Session) createTable(ctx context.Context, n *ast.CreateTableStmt) (*Cursor, error) {
-	if n.Persistence == ast.PersistTemp || len(n.Inherits) > 0 {
-		return nil, pgerr.New(pgerr.FeatureNotSupported, "temporary and inherited tables are not supported yet")
-	}
-	s.takeDDL()
-	snap := s.snapshot()
-	ns := catalog.PublicNamespace
-	if n.Table.Schema != "" {
-		o, ok, err := s.inst.Catalog.LookupNamespace(snap, n.Table.Schema)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, pgerr.New(pgerr.InvalidSchemaName, "schema %q does not exist", n.Table.Schema).WithPosition(n.Table.Pos + 1)
-		}
-		ns = o
-	}
-	if n.IfNotExists {
-		if rel, err := s.inst.Catalog.LookupRelation(s.xact, snap, ns, n.Table.Name); err != nil {
-			return nil, err
-		} else if rel != nil {
-			return s.utilityDone("CREATE TABLE") // PostgreSQL: NOTICE relation already exists, skipping
-		}
-	}
-	var cols []catalog.Column
-	type keyCon struct {
-		name    string
-		cols    []string
-		primary bool
-	}
-	var keys []keyCon
-	hasPK := false
-	for _, cd := range n.Columns {
-		t, mod, err := analyze.ResolveType(cd.Type)
-		if err != nil {
-			return nil, err
-		}
-		c := catalog.Column{Name: cd.Name, Type: t.OID, Typmod: mod}
-		for _, con := range cd.Constraints {
-			switch con.Kind {
-			case ast.ConstrNotNull:
-				c.NotNull = true
-			case ast.ConstrNull:
-			case ast.ConstrPrimary, ast.ConstrUnique:
-				if con.Kind == ast.ConstrPrimary {
-					if hasPK {
-						return nil, pgerr.New(pgerr.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", n.Table.Name).WithPosition(con.Pos + 1)
-					}
-					hasPK = true
-					c.NotNull = true
-				}
-				keys = append(keys, keyCon{con.Name, []string{cd.Name}, con.Kind == ast.ConstrPrimary})
-			default:
-				return nil, pgerr.New(pgerr.FeatureNotSupported, "this column constraint is not supported yet").WithPosition(con.Pos + 1)
-			}
-		}
-		cols = append(cols, c)
-	}
-	for _, con := range n.Constraints {
-		if con.Kind != ast.ConstrPrimary && con.Kind != ast.ConstrUnique {
-			return nil, pgerr.New(pgerr.FeatureNotSupported, "this table constraint is not supported yet").WithPosition(con.Pos + 1)
-		}
-		if con.Kind == ast.ConstrPrimary {
-			if hasPK {
-				return nil, pgerr.New(pgerr.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", n.Table.Name).WithPosition(con.Pos + 1)
-			}
-			hasPK = true
-		}
-		for _, k := range con.Keys {
-			found := false
-			for i := range cols {
-				if cols[i].Name == k {
-					found = true
-					if con.Kind == ast.ConstrPrimary {
-						cols[i].NotNull = true
-					}
-				}
-			}
-			if !found {
-				return nil, pgerr.New(pgerr.UndefinedColumn, "column %q named in key does not exist", k).WithPosition(con.Pos + 1)
-			}
-		}
-		keys = append(keys, keyCon{con.Name, con.Keys, con.Kind == ast.ConstrPrimary})
-	}
-	rel, err := s.inst.Catalog.CreateRelation(s.xact, snap, ns, n.Table.Name, catalog.KindTable, cols)
-	if err != nil {
-		return nil, err
-	}
-	// The primary key's index first, as PostgreSQL creates them.
-	for pass := 0; pass < 2; pass++ {
-		for _, k := range keys {
-			if k.primary != (pass == 0) {
-				continue
-			}
-			s.xact.CommandCounterIncrement()
-			if err := s.createConstraintIndex(ctx, s.snapshot(), rel, k.cols, k.primary, k.name); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return s.utilityDone("CREATE TABLE")
 }
 
 func (s *Session) set(n *ast.VariableSetStmt) (*Cursor, error) {
