@@ -35,6 +35,7 @@ type Attribute struct {
 	HasDefault bool
 	Dropped    bool
 	Default    string // the DEFAULT expression as SQL text when HasDefault (pg_attrdef.adbin, C7)
+	Identity   byte   // attidentity: IdentityAlways, IdentityByDefault or 0 (sequence.go)
 	tid        base.ItemPointer
 }
 
@@ -353,6 +354,7 @@ func (c *Catalog) loadAttrs(snap *mvcc.Snapshot, rel *Relation) error {
 			NotNull:    boolean(row[attNotNull]),
 			HasDefault: boolean(row[attHasDef]),
 			Dropped:    boolean(row[attIsDropped]),
+			Identity:   identityOf(row[attIdentity]),
 			tid:        tid,
 		})
 		return true, nil
@@ -430,6 +432,11 @@ func (c *Catalog) DropRelation(ctx context.Context, x *mvcc.Xact, snap *mvcc.Sna
 	ch := c.changes(x)
 	if err := c.dropObjectRows(ctx, x, snap, rel.OID); err != nil {
 		return err
+	}
+	if rel.Kind == KindSequence {
+		if err := c.dropSequenceRow(ctx, x, snap, rel.OID); err != nil {
+			return err
+		}
 	}
 	if err := c.delete(ctx, x, &pgClass, rel.tid); err != nil {
 		return err

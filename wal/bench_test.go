@@ -18,6 +18,7 @@ func benchCommit(b *testing.B, workers int) {
 	}
 	defer l.Close()
 	data := make([]byte, 64)
+	st0 := l.Stats()
 	b.ResetTimer()
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -44,7 +45,12 @@ func benchCommit(b *testing.B, workers int) {
 	el := time.Since(start).Seconds()
 	b.ReportMetric(float64(b.N)/el, "commits/s")
 	st := l.Stats()
-	b.ReportMetric(float64(st.Records)/float64(max(st.Syncs, 1)), "commits/fsync")
+	syncs := max(st.Syncs-st0.Syncs, 1)
+	b.ReportMetric(float64(st.Records-st0.Records)/float64(syncs), "commits/fsync")
+	b.ReportMetric((st.SyncTime-st0.SyncTime).Seconds()*1e6/float64(syncs), "µs/fsync")
+	if workers == 1 {
+		b.ReportMetric(100*(st.SyncTime-st0.SyncTime).Seconds()/el, "%fsync")
+	}
 }
 
 func BenchmarkCommit1(b *testing.B)  { benchCommit(b, 1) }

@@ -43,6 +43,10 @@ type Env struct {
 	SessionFunc func(name string, argTypes []*types.T) *SessionFuncDef
 	// ViewQuery returns the analyzed query of a view (the rewriter's job).
 	ViewQuery func(rel *catalog.Relation) (*Query, error)
+	// RegclassIn resolves a relation name written as a regclass literal
+	// ('t'::regclass, nextval('s')): its OID, or 42P01 (regclassin). Nil
+	// leaves only numeric regclass input.
+	RegclassIn func(name string) (base.OID, error)
 	// FuncContext is the session's context for function calls (clock,
 	// time zone); nil gives UTC and the wall clock.
 	FuncContext *funcs.FuncContext
@@ -254,6 +258,11 @@ func (a *analyzer) insertStmt(s *ast.InsertStmt) error {
 			if err != nil {
 				return err
 			}
+			if def, err := identityInsert(rte, ci, s.Overriding); err != nil {
+				return err
+			} else if def {
+				continue // OVERRIDING USER VALUE: out[ci] holds the default
+			}
 			out[ci] = e
 		}
 		a.q.Values = append(a.q.Values, out)
@@ -290,6 +299,9 @@ func (a *analyzer) insertSelect(s *ast.InsertStmt, rte *RTE, cols []int) error {
 				WithHint("You will need to rewrite or cast the expression.")
 		}
 		if t.Expr, err = sa.coerce(t.Expr, c.T, c.Mod, 'a', s.Source.Pos); err != nil {
+			return err
+		}
+		if _, err := identityInsert(rte, ci, s.Overriding); err != nil {
 			return err
 		}
 	}
@@ -388,6 +400,8 @@ func (a *analyzer) updateStmt(s *ast.UpdateStmt) error {
 				return err
 			}
 		} else if e, err = a.assign(rte, ci, rt.Val); err != nil {
+			return err
+		} else if err := identityUpdate(rte, ci); err != nil {
 			return err
 		}
 		a.q.Set = append(a.q.Set, SetItem{Col: ci, Expr: e})
@@ -548,6 +562,14 @@ func literal(l *ast.Literal) (Expr, error) {
 		}
 		fallthrough
 	case ast.LitNumeric:
+		// An integer too big for int4 arrives here; it is int8 when it
+		// fits, as make_const does for such T_Float values.
+		if v, err := strconv.ParseInt(l.Val, 10, 64); err == nil {
+			if v >= -1<<31 && v < 1<<31 {
+				return &Const{T: types.Int4, Mod: -1, Val: v, Pos: l.Pos}, nil
+			}
+			return &Const{T: types.Int8, Mod: -1, Val: v, Pos: l.Pos}, nil
+		}
 		d, err := types.Parse(types.Numeric, -1, l.Val)
 		if err != nil {
 			return nil, err
@@ -624,7 +646,7 @@ func (a *analyzer) coerce(e Expr, t *types.T, mod int32, ctx byte, pos int) (Exp
 			if x.Val == nil {
 				return &Const{T: t, Mod: mod, Pos: x.Pos}, nil
 			}
-			v, err := types.Parse(t, mod, x.Val.(string))
+			v, err := a.parseUnknown(t, mod, x.Val.(string))
 			if err != nil {
 				if pe, ok := err.(*pgerr.Error); ok && pe.Position == 0 {
 					pe.Position = x.Pos + 1
@@ -639,8 +661,19 @@ func (a *analyzer) coerce(e Expr, t *types.T, mod int32, ctx byte, pos int) (Exp
 			return &Param{N: x.N, T: t}, nil
 		}
 	}
-	if e.Type() == t && (mod < 0 || e.Typmod() == mod) {
+	if e.Type() == t && e.Typmod() == mod {
 		return e, nil
+	}
+	if e.Type() == t && mod < 0 {
+		if ctx != 'e' {
+			return e, nil
+		}
+		// An explicit cast to the bare type drops the typmod
+		// (numeric(10,2)::numeric is numeric).
+		if c, ok := e.(*Const); ok {
+			return &Const{T: t, Mod: -1, Val: c.Val, Pos: c.Pos}, nil
+		}
+		return &Cast{Arg: e, T: t, Mod: -1, Explicit: true}, nil
 	}
 	if e.Type() != t && !canCoerce(e.Type(), t, ctx) {
 		return nil, errAt(pos, pgerr.CannotCoerce, "cannot cast type %s to %s", types.FormatType(e.Type(), -1), types.FormatType(t, mod))

@@ -181,6 +181,10 @@ type CaseExpr struct {
 	Whens []*CaseWhen
 	Else  Expr // nil: NULL
 	T     *types.T
+	// Mod is the common typmod of the results when ModSet (they all
+	// have it), as PostgreSQL keeps numeric(10,2) through a CASE.
+	Mod    int32
+	ModSet bool
 }
 
 // CaseWhen is one arm of a CASE.

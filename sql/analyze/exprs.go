@@ -246,6 +246,22 @@ func (a *analyzer) caseExpr(e *ast.CaseExpr) (Expr, error) {
 			return nil, err
 		}
 	}
+	// The result keeps a typmod all arms share (a missing ELSE is a NULL
+	// of any typmod).
+	mod, same := int32(-1), true
+	for i, w := range out.Whens {
+		if i == 0 {
+			mod = w.Result.Typmod()
+		} else if w.Result.Typmod() != mod {
+			same = false
+		}
+	}
+	if out.Else != nil && out.Else.Typmod() != mod {
+		same = false
+	}
+	if same && mod >= 0 {
+		out.Mod, out.ModSet = mod, true
+	}
 	if arg != nil {
 		out.Arg = arg
 		// The comparisons were typed against the argument's type; coerce
@@ -471,6 +487,15 @@ func (a *analyzer) funcCall(e *ast.FuncCall) (Expr, error) {
 	}
 	if e.Over != nil {
 		return a.windowCall(e, name)
+	}
+	windowOnly := len(cands) > 0
+	for _, c := range cands {
+		if c.Kind != funcs.KindWindow {
+			windowOnly = false
+		}
+	}
+	if windowOnly {
+		return nil, errAt(e.Pos, pgerr.WrongObjectType, "window function %s requires an OVER clause", name)
 	}
 	if isAgg {
 		return a.aggCall(e, name)

@@ -56,6 +56,9 @@ type analyzer struct {
 	correlated bool
 	// cteScope lists the CTEs visible at this level (name -> index).
 	ctes []*CTE
+	// setOpBranch: this level is an arm of UNION/INTERSECT/EXCEPT, whose
+	// unknown-typed outputs the set operation resolves.
+	setOpBranch bool
 }
 
 func (a *analyzer) child() *analyzer {
@@ -246,12 +249,14 @@ func indexOf(list []*CTE, c *CTE) int {
 func (a *analyzer) setOperation(s *ast.SelectStmt) error {
 	la := a.child()
 	la.ctes = a.visibleCTEs()
+	la.setOpBranch = true
 	lq, err := la.selectStmt(s.Left)
 	if err != nil {
 		return err
 	}
 	ra := a.child()
 	ra.ctes = a.visibleCTEs()
+	ra.setOpBranch = true
 	rq, err := ra.selectStmt(s.Right)
 	if err != nil {
 		return err
@@ -642,7 +647,7 @@ func (a *analyzer) orderLimit(s *ast.SelectStmt) error {
 		if sb.Dir == ast.SortUsing {
 			return errAt(sb.Pos, pgerr.FeatureNotSupported, "ORDER BY USING is not supported yet")
 		}
-		if _, ok := types.LookupOperator("<", e.Type(), e.Type()); !ok && e.Type() != types.Unknown {
+		if _, ok := types.LookupOperator("<", e.Type(), e.Type()); !ok && e.Type() != types.Unknown && !orderableArray(e.Type()) {
 			return errAt(sb.Expr.Position(), pgerr.UndefinedFunction, "could not identify an ordering operator for type %s", types.FormatType(e.Type(), -1)).
 				WithHint("Use an explicit ordering operator or modify the query.")
 		}
@@ -671,6 +676,19 @@ func (a *analyzer) orderLimit(s *ast.SelectStmt) error {
 			}
 			if !found {
 				return errAt(s.OrderBy[i].Pos, pgerr.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+			}
+		}
+	}
+	if len(q.DistinctOn) > 0 && len(q.Sort) > 0 {
+		for i := 0; i < len(q.Sort) && i < len(q.DistinctOn); i++ {
+			found := false
+			for _, d := range q.DistinctOn {
+				if ExprEqual(d, q.Sort[i].Expr) {
+					found = true
+				}
+			}
+			if !found {
+				return errAt(s.DistinctOn[0].Position(), pgerr.InvalidColumnReference, "SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
 			}
 		}
 	}
@@ -741,7 +759,7 @@ func (a *analyzer) targetList(list []*ast.ResTarget) ([]*Target, error) {
 		if err != nil {
 			return nil, err
 		}
-		if e.Type() == types.Unknown {
+		if e.Type() == types.Unknown && !(a.setOpBranch && a.clause == clauseTarget) {
 			if e, err = a.coerce(e, types.Text, -1, 'i', rt.Val.Position()); err != nil {
 				return nil, err
 			}
@@ -1128,6 +1146,9 @@ func (a *analyzer) addRTE(rv *ast.RangeVar) (int, error) {
 		return 0, errAt(rv.Pos, pgerr.WrongObjectType, "cannot change relation %q", rv.Name).
 			WithDetail("Only tables can be changed.")
 	}
+	if err := checkResultRel(rte); err != nil {
+		return 0, err
+	}
 	a.ns = append(a.ns, items...)
 	return jn.RTE, nil
 }
@@ -1178,4 +1199,14 @@ func (a *analyzer) checkGrouping() error {
 		return pgerr.New(pgerr.GroupingError, "column %q must appear in the GROUP BY clause or be used in an aggregate function", name)
 	}
 	return nil
+}
+
+// orderableArray reports whether arrays of t's element type can be sorted
+// (array_lt compares element by element).
+func orderableArray(t *types.T) bool {
+	if !t.IsArray() {
+		return false
+	}
+	_, ok := types.LookupOperator("<", t.Elem, t.Elem)
+	return ok
 }

@@ -142,6 +142,13 @@ func (sess *Session) Format(t *T, d Datum) string {
 			if v == 0 && t.OID != Oid.OID && t.OID != Xid.OID && t.OID != Cid.OID {
 				return "-"
 			}
+			if t.OID == Regtype.OID {
+				// Built-in types print by name; others (catalog-aware
+				// output is the catalog issue's) by OID.
+				if bt, ok := ByOID(base.OID(uint32(v))); ok {
+					return FormatType(bt, -1)
+				}
+			}
 			return strconv.FormatUint(uint64(uint32(v)), 10)
 		}
 		return strconv.FormatInt(v, 10)
