@@ -5,6 +5,25 @@ import (
 	"io"
 )
 
+// Copier runs COPY with the caller's data. DB and Tx implement it, and so
+// does the connection of the database/sql driver, reached with
+// sql.Conn.Raw:
+//
+//	err := conn.Raw(func(dc any) error {
+//		n, err = dc.(tusk.Copier).CopyFrom(ctx, "COPY t FROM STDIN (FORMAT csv)", r)
+//		return err
+//	})
+type Copier interface {
+	CopyFrom(ctx context.Context, sql string, r io.Reader) (int64, error)
+	CopyTo(ctx context.Context, sql string, w io.Writer) (int64, error)
+}
+
+var (
+	_ Copier = (*DB)(nil)
+	_ Copier = (*Tx)(nil)
+	_ Copier = (*conn)(nil)
+)
+
 // CopyFrom runs sql, one `COPY table [(columns)] FROM STDIN [options]`
 // statement, reading its data from r in PostgreSQL's text or CSV format,
 // and returns the number of rows copied (the count of the "COPY n" tag).
@@ -62,4 +81,22 @@ func (tx *Tx) CopyTo(ctx context.Context, sql string, w io.Writer) (int64, error
 		return 0, err
 	}
 	return c.RowsAffected(), nil
+}
+
+// CopyFrom is DB.CopyFrom on the driver connection's session.
+func (c *conn) CopyFrom(ctx context.Context, sql string, r io.Reader) (int64, error) {
+	cur, err := c.s.CopyFrom(ctx, sql, r)
+	if err != nil {
+		return 0, err
+	}
+	return cur.RowsAffected(), nil
+}
+
+// CopyTo is DB.CopyTo on the driver connection's session.
+func (c *conn) CopyTo(ctx context.Context, sql string, w io.Writer) (int64, error) {
+	cur, err := c.s.CopyTo(ctx, sql, w)
+	if err != nil {
+		return 0, err
+	}
+	return cur.RowsAffected(), nil
 }

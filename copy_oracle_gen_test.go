@@ -8,7 +8,6 @@ import (
 	"errors"
 	"flag"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -51,7 +50,7 @@ func TestCopyOracleGen(t *testing.T) {
 		if err != nil {
 			var pe *pgconn.PgError
 			require.True(t, errors.As(err, &pe), "%s: %v", c.Name, err)
-			ans.Code, ans.Message = pe.Code, pe.Message
+			ans.Code, ans.Message, ans.Hint, ans.Position = pe.Code, pe.Message, pe.Hint, int(pe.Position)
 			var detail []string
 			for _, s := range []string{pe.Detail, pe.Where} {
 				if s != "" {
@@ -65,9 +64,7 @@ func TestCopyOracleGen(t *testing.T) {
 				_, err := conn.CopyTo(ctx, &out, c.Dump)
 				require.NoError(t, err, c.Name)
 			}
-			if out.Len() > 0 {
-				ans.Output = strconv.Quote(out.String())
-			}
+			ans.setOutput(out.String())
 		}
 		require.NoError(t, exec("ROLLBACK"))
 		answers = append(answers, ans)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 )
@@ -30,12 +31,26 @@ type copyCase struct {
 
 // copyAnswer is what PostgreSQL answered to a copyCase.
 type copyAnswer struct {
-	Name    string
-	Tag     string `json:",omitempty"`
-	Output  string `json:",omitempty"` // Go-quoted: the COPY TO output, or the dump's
-	Code    string `json:",omitempty"`
-	Message string `json:",omitempty"`
-	Detail  string `json:",omitempty"` // DETAIL and CONTEXT joined by "\n"
+	Name        string
+	Tag         string `json:",omitempty"`
+	Output      string `json:",omitempty"` // the COPY TO output, or the dump's, when it is UTF8
+	OutputBytes []byte `json:",omitempty"` // the output when it is not
+	Code        string `json:",omitempty"`
+	Message     string `json:",omitempty"`
+	Detail      string `json:",omitempty"` // DETAIL and CONTEXT joined by "\n"
+	Hint        string `json:",omitempty"`
+	Position    int    `json:",omitempty"`
+}
+
+// setOutput stores a COPY output in the answer.
+func (a *copyAnswer) setOutput(out string) {
+	switch {
+	case out == "":
+	case utf8.ValidString(out):
+		a.Output = out
+	default:
+		a.OutputBytes = []byte(out)
+	}
 }
 
 const copySetupTypes = `CREATE TABLE ty (id int, i2 smallint, i8 bigint, f4 real, f8 double precision, n numeric(10,3),
@@ -249,7 +264,7 @@ func runCopyCaseTusk(t *testing.T, db *DB, c copyCase) copyAnswer {
 	if err != nil {
 		var e *Error
 		require.True(t, errors.As(err, &e), "%v", err)
-		ans.Code, ans.Message, ans.Detail = string(e.Code), e.Message, e.Detail
+		ans.Code, ans.Message, ans.Detail, ans.Hint, ans.Position = string(e.Code), e.Message, e.Detail, e.Hint, e.Position
 		return ans
 	}
 	ans.Tag = "COPY " + strconv.FormatInt(n, 10)
@@ -257,8 +272,6 @@ func runCopyCaseTusk(t *testing.T, db *DB, c copyCase) copyAnswer {
 		_, err := tx.CopyTo(ctx, c.Dump, &out)
 		require.NoError(t, err)
 	}
-	if out.Len() > 0 {
-		ans.Output = strconv.Quote(out.String())
-	}
+	ans.setOutput(out.String())
 	return ans
 }

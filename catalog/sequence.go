@@ -167,11 +167,11 @@ func (c *Catalog) SequenceOwner(snap *mvcc.Snapshot, seq base.OID, typ byte) (re
 	return rel, attnum, ok, err
 }
 
-// OwnedSequence returns the sequence that column attnum of table rel owns
-// with a dependency of type typ (DepAuto: SERIAL or OWNED BY; DepInternal:
-// identity), or InvalidOID (getIdentitySequence, pg_get_serial_sequence).
-// Only sequences visible to snap count.
-func (c *Catalog) OwnedSequence(snap *mvcc.Snapshot, rel base.OID, attnum int16, typ byte) (base.OID, error) {
+// OwnedSequence returns the parameters of the sequence that column
+// attnum of table rel owns with a dependency of type typ (DepAuto: SERIAL
+// or OWNED BY; DepInternal: identity), or nil (getIdentitySequence,
+// pg_get_serial_sequence). Only sequences visible to snap count.
+func (c *Catalog) OwnedSequence(snap *mvcc.Snapshot, rel base.OID, attnum int16, typ byte) (*Sequence, error) {
 	var cands []base.OID
 	err := c.scan(&pgDepend, snap, func(row []types.Datum, _ base.ItemPointer) (bool, error) {
 		if base.OID(i64(row[depClassID])) == PgClassOID && base.OID(i64(row[depRefClassID])) == PgClassOID &&
@@ -181,19 +181,16 @@ func (c *Catalog) OwnedSequence(snap *mvcc.Snapshot, rel base.OID, attnum int16,
 		}
 		return true, nil
 	})
-	if err != nil || len(cands) == 0 {
-		return base.InvalidOID, err
+	if err != nil {
+		return nil, err
 	}
 	for _, o := range cands {
 		seq, err := c.SequenceParams(snap, o)
-		if err != nil {
-			return base.InvalidOID, err
-		}
-		if seq != nil {
-			return o, nil
+		if err != nil || seq != nil {
+			return seq, err
 		}
 	}
-	return base.InvalidOID, nil
+	return nil, nil
 }
 
 // AddDefaultDependency records that the DEFAULT of column attnum of rel

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/tuskdb/tusk/internal/pgerr"
@@ -418,6 +419,9 @@ func (a *analyzer) sqlValueFunc(e *ast.SQLValueFunc) (Expr, error) {
 
 // subLink analyzes a subquery expression at a new query level.
 func (a *analyzer) subLink(e *ast.SubLink) (Expr, error) {
+	if row, ok := e.Test.(*ast.RowExpr); ok && e.Kind == ast.AnySubLink && e.Op == "=" {
+		return a.rowInSubquery(e, row)
+	}
 	sa := a.child()
 	sa.ctes = a.visibleCTEs()
 	q, err := sa.selectStmt(e.Subquery)
@@ -517,4 +521,64 @@ func (a *analyzer) funcCall(e *ast.FuncCall) (Expr, error) {
 		pos = append(pos, x.Position())
 	}
 	return a.callFunc(name, args, pos, e.Pos)
+}
+
+// rowInSubquery analyzes (a, b) IN (SELECT x, y ...) as a scalar subquery
+// with the same three-valued result: true when some row matches on every
+// column, NULL when none does but some comparison was NULL, else false.
+//
+//	(SELECT CASE WHEN bool_or(m) THEN true WHEN bool_or(m IS NULL) THEN NULL ELSE false END
+//	 FROM (SELECT a = s.c1 AND b = s.c2 AS m FROM (subquery) s(c1, c2)) q)
+func (a *analyzer) rowInSubquery(e *ast.SubLink, row *ast.RowExpr) (Expr, error) {
+	n := len(row.Args)
+	sub := e.Subquery
+	if sub.Op == ast.SetOpNone && sub.Values == nil {
+		star := false
+		for _, t := range sub.Targets {
+			if cr, ok := t.Val.(*ast.ColumnRef); ok && cr.Star {
+				star = true
+			}
+		}
+		if !star && len(sub.Targets) > n {
+			return nil, errAt(e.Pos, pgerr.SyntaxError, "subquery has too many columns")
+		}
+		if !star && len(sub.Targets) < n {
+			return nil, errAt(e.Pos, pgerr.SyntaxError, "subquery has too few columns")
+		}
+	}
+	pos := e.Pos
+	var cols []string
+	var cond ast.Expr
+	for i, x := range row.Args {
+		c := "__c" + strconv.Itoa(i+1)
+		cols = append(cols, c)
+		eq := &ast.BinaryExpr{Pos: pos, Op: "=", Left: x, Right: &ast.ColumnRef{Pos: pos, Names: []string{"__s", c}}}
+		if cond == nil {
+			cond = eq
+		} else {
+			cond = &ast.BoolExpr{Pos: pos, Op: ast.And, Args: []ast.Expr{cond, eq}}
+		}
+	}
+	m := &ast.ColumnRef{Pos: pos, Names: []string{"__m"}}
+	inner := &ast.SelectStmt{Pos: pos,
+		Targets: []*ast.ResTarget{{Pos: pos, Name: "__m", Val: cond}},
+		From:    []ast.TableExpr{&ast.RangeSubselect{Pos: pos, Subquery: sub, Alias: &ast.Alias{Pos: pos, Name: "__s", Columns: cols}}}}
+	boolOr := func(x ast.Expr) ast.Expr {
+		return &ast.FuncCall{Pos: pos, Names: []string{"bool_or"}, Args: []ast.Expr{x}}
+	}
+	caseExpr := &ast.CaseExpr{Pos: pos, Whens: []*ast.CaseWhen{
+		{Pos: pos, Cond: boolOr(m), Result: &ast.Literal{Pos: pos, Kind: ast.LitBool, Val: "true"}},
+		{Pos: pos, Cond: boolOr(&ast.NullTest{Pos: pos, Arg: m}), Result: &ast.Literal{Pos: pos, Kind: ast.LitNull}},
+	}, Else: &ast.Literal{Pos: pos, Kind: ast.LitBool, Val: "false"}}
+	outer := &ast.SelectStmt{Pos: pos,
+		Targets: []*ast.ResTarget{{Pos: pos, Val: caseExpr}},
+		From:    []ast.TableExpr{&ast.RangeSubselect{Pos: pos, Subquery: inner, Alias: &ast.Alias{Pos: pos, Name: "__q"}}}}
+	out, err := a.subLink(&ast.SubLink{Pos: pos, Kind: ast.ExprSubLink, Subquery: outer})
+	if err != nil {
+		return nil, err
+	}
+	if sl, ok := out.(*SubLink); ok {
+		sl.T = types.Bool
+	}
+	return out, nil
 }

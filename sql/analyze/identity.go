@@ -70,15 +70,13 @@ func checkResultRel(rte *RTE) error {
 // type's input function, or for regclass given a name, Env.RegclassIn
 // (regclassin needs the catalog).
 func (a *analyzer) parseUnknown(t *types.T, mod int32, s string) (types.Datum, error) {
-	if t == types.Regclass && a.env.RegclassIn != nil {
-		v := strings.TrimSpace(s)
-		if v != "" && v != "-" && (v[0] < '0' || v[0] > '9') {
-			oid, err := a.env.RegclassIn(s)
-			if err != nil {
-				return nil, err
-			}
-			return int64(oid), nil
+	// regclassin: "-" and all-digit input are OIDs, anything else a name.
+	if t == types.Regclass && a.env.RegclassIn != nil && (s == "" || s != "-" && strings.Trim(s, "0123456789") != "") {
+		oid, err := a.env.RegclassIn(s)
+		if err != nil {
+			return nil, err
 		}
+		return int64(oid), nil
 	}
 	return types.Parse(t, mod, s)
 }

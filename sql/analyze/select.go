@@ -56,6 +56,10 @@ type analyzer struct {
 	correlated bool
 	// cteScope lists the CTEs visible at this level (name -> index).
 	ctes []*CTE
+	// orig is the analyzer this one is a namespace-less copy of
+	// (parentWithoutNS): correlation found through the copy is the
+	// original's too.
+	orig *analyzer
 	// setOpBranch: this level is an arm of UNION/INTERSECT/EXCEPT, whose
 	// unknown-typed outputs the set operation resolves.
 	setOpBranch bool
@@ -841,6 +845,9 @@ func (a *analyzer) columnRef(cr *ast.ColumnRef) (Expr, error) {
 			}
 			for k, m := 0, a; k < levels; k++ {
 				m.correlated = true
+				if m.orig != nil {
+					m.orig.correlated = true
+				}
 				m = m.parent
 			}
 			v, ok := e.(*Var)
@@ -993,6 +1000,7 @@ func (a *analyzer) fromItem(f ast.TableExpr) (*JoinNode, []nsItem, error) {
 func (a *analyzer) parentWithoutNS() *analyzer {
 	p := *a
 	p.ns = nil
+	p.orig = a
 	return &p
 }
 

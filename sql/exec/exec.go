@@ -348,6 +348,7 @@ type modifyTable struct {
 	child Iter
 	// Count is the number of rows changed.
 	Count int64
+	con   conState // foreign key events (constraints.go)
 }
 
 // Affected returns the number of rows an iterator changed, if it is a
@@ -369,8 +370,11 @@ func Affected(it Iter) (int64, bool) {
 func (m *modifyTable) Next() (*Row, error) {
 	for {
 		in, err := m.child.Next()
-		if err != nil || in == nil {
+		if err != nil {
 			return nil, err
+		}
+		if in == nil {
+			return nil, m.finish() // X22
 		}
 		newVals, done, err := m.apply(in)
 		if err != nil {
@@ -425,6 +429,9 @@ func (m *modifyTable) apply(in *Row) ([]types.Datum, bool, error) {
 		if err := m.checkNotNull(in.Vals); err != nil {
 			return nil, false, err
 		}
+		if err := m.checkConstraints(in.Vals); err != nil {
+			return nil, false, err
+		}
 		if m.p.OnConflict != nil {
 			vals, handled, done, err := m.onConflict(in.Vals)
 			if err != nil || handled {
@@ -435,6 +442,9 @@ func (m *modifyTable) apply(in *Row) ([]types.Datum, bool, error) {
 		if err == nil {
 			err = m.insertIndexes(in.Vals, tid)
 		}
+		if err == nil {
+			m.afterInsert(tid, in.Vals)
+		}
 		return in.Vals, err == nil, err
 	case analyze.CmdDelete:
 		full := in.Vals
@@ -443,6 +453,9 @@ func (m *modifyTable) apply(in *Row) ([]types.Datum, bool, error) {
 			res, link, err := ec.Heap.Delete(ec.Ctx, node, ec.Xact, tid)
 			if err != nil {
 				return nil, false, err
+			}
+			if res == mvcc.TMOk {
+				m.afterDelete(vals)
 			}
 			next, nvals, retry, err := m.conflict(res, link, vals)
 			if err != nil || !retry {
@@ -465,6 +478,9 @@ func (m *modifyTable) apply(in *Row) ([]types.Datum, bool, error) {
 			if err := m.checkNotNull(newVals); err != nil {
 				return nil, false, err
 			}
+			if err := m.checkConstraints(newVals); err != nil {
+				return nil, false, err
+			}
 			res, link, err := ec.Heap.Update(ec.Ctx, node, ec.Xact, tid, EncodeRow(m.p.Cols, newVals))
 			if err != nil {
 				return nil, false, err
@@ -473,6 +489,7 @@ func (m *modifyTable) apply(in *Row) ([]types.Datum, bool, error) {
 				if err := m.insertIndexes(newVals, link); err != nil {
 					return nil, false, err
 				}
+				m.afterUpdate(vals, link, newVals)
 			}
 			next, nvals, retry, err := m.conflict(res, link, vals)
 			if err != nil || !retry {
@@ -572,6 +589,9 @@ func (m *modifyTable) conflictUpdate(tid base.ItemPointer, proposed []types.Datu
 	if err := m.checkNotNull(newVals); err != nil {
 		return nil, false, false, err
 	}
+	if err := m.checkConstraints(newVals); err != nil {
+		return nil, false, false, err
+	}
 	res, link, err := ec.Heap.Update(ec.Ctx, m.p.Rel.Node, ec.Xact, tid, EncodeRow(m.p.Cols, newVals))
 	if err != nil {
 		return nil, false, false, err
@@ -585,6 +605,7 @@ func (m *modifyTable) conflictUpdate(tid base.ItemPointer, proposed []types.Datu
 	if err := m.insertIndexes(newVals, link); err != nil {
 		return nil, false, false, err
 	}
+	m.afterUpdate(existing, link, newVals)
 	return newVals, true, true, nil
 }
 

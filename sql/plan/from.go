@@ -76,7 +76,7 @@ func (p *planner) planLateral(ri int, outer layout) (*rel, error) {
 	saved := p.cur
 	p.cur = outer
 	defer func() { p.cur = saved }()
-	cp := &planner{q: rte.Subquery, parent: p, shared: p.shared}
+	cp := &planner{q: rte.Subquery, parent: p, shared: p.shared, push: true}
 	root, err := cp.planSelect()
 	if err != nil {
 		return nil, err
@@ -193,8 +193,8 @@ func (p *planner) planFrom() (Node, layout, error) {
 	}
 	var items []*rel
 	hasLateral := false
-	for _, jn := range q.From {
-		if p.isLateral(jn) {
+	for k, jn := range q.From {
+		if k > 0 && p.isLateral(jn) {
 			hasLateral = true
 			items = append(items, &rel{rtes: map[int]bool{jn.RTE: true}, lateral: jn})
 			continue

@@ -66,6 +66,9 @@ type ModifyTable struct {
 	// Indexes are the table's indexes, maintained for every new row
 	// version (set by the session after planning).
 	Indexes []*IndexTarget
+	// Constraints are the CHECK constraints and foreign keys to enforce
+	// (set by the session after planning); nil when there are none.
+	Constraints *Constraints
 	// TargetCols and CTIDIndex locate the target table's columns and ctid
 	// in the child's rows when the child joins other tables (UPDATE ...
 	// FROM, DELETE ... USING); nil when the child's rows are the table's

@@ -20,6 +20,9 @@ type planner struct {
 	cur layout
 	// ctes holds the plans of this level's WITH queries.
 	ctes []*cteInfo
+	// push: this level is entered with a row pushed on the executor's
+	// outer-row stack (a sublink, a LATERAL subquery).
+	push bool
 	// ctidFor is 1 + the RTE whose scan must emit its ctid as a last
 	// column (UPDATE ... FROM), 0 for none.
 	ctidFor int
@@ -194,10 +197,18 @@ func (p *planner) fix(e analyze.Expr, lay layout) (analyze.Expr, error) {
 			}
 			v.Index = i
 		case *analyze.OuterVar:
+			// The executor keeps a stack of enclosing rows, pushed only where
+			// a level is entered per row (a sublink, a LATERAL item), so the
+			// stack distance counts those crossings only.
 			anc := p
+			execLevels := 0
 			for k := 0; k < v.Levels && anc != nil; k++ {
+				if anc.push {
+					execLevels++
+				}
 				anc = anc.parent
 			}
+			v.Levels = execLevels
 			if anc == nil || anc.cur == nil {
 				err = pgerr.New(pgerr.InternalError, "outer reference %s has no enclosing row", v.Var.Name)
 				return nil
@@ -209,7 +220,7 @@ func (p *planner) fix(e analyze.Expr, lay layout) (analyze.Expr, error) {
 			}
 			v.Var.Index = i
 		case *analyze.SubLink:
-			child := &planner{q: v.Query, parent: p, shared: p.shared}
+			child := &planner{q: v.Query, parent: p, shared: p.shared, push: true}
 			root, perr := child.planSelect()
 			if perr != nil {
 				err = perr

@@ -253,7 +253,21 @@ func (s *Session) copyWhere(snap *mvcc.Snapshot, rel *catalog.Relation, e ast.Ex
 		return analyze.CheckExpr(env, rel, e)
 	}
 	return nil, pgerr.New(pgerr.DatatypeMismatch, "argument of WHERE must be type boolean, not type %s", types.FormatType(x.Type(), -1)).
-		WithPosition(e.Position() + 1)
+		WithPosition(leftmostPos(e) + 1)
+}
+
+// leftmostPos is the position of the leftmost token of e, where
+// PostgreSQL's exprLocation points.
+func leftmostPos(e ast.Expr) int {
+	pos := e.Position()
+	ast.Inspect(e, func(n ast.Node) bool {
+		if p, ok := n.(interface{ Position() int }); ok && p.Position() >= 0 && p.Position() < pos {
+			pos = p.Position()
+		}
+		_, sub := n.(*ast.SelectStmt)
+		return !sub
+	})
+	return pos
 }
 
 // copyFrom runs COPY table FROM STDIN (BeginCopyFrom, CopyFrom).
@@ -702,15 +716,7 @@ func (s *Session) copyTo(ctx context.Context, n *ast.CopyStmt) (int64, error) {
 
 	w := &copyWriter{w: bufio.NewWriterSize(out, copyBufSize), o: o, enc: enc, attnums: attnums, types: ctypes, force: forceQuote}
 	if o.header != headerFalse {
-		hdr := make([]types.Datum, len(all))
-		htypes := make([]*types.T, len(all))
-		for i, name := range all {
-			hdr[i], htypes[i] = name, types.Text
-		}
-		w.types = htypes
-		err := w.row(hdr, true)
-		w.types = ctypes
-		if err != nil {
+		if err := w.header(all); err != nil {
 			return 0, err
 		}
 	}
@@ -718,7 +724,7 @@ func (s *Session) copyTo(ctx context.Context, n *ast.CopyStmt) (int64, error) {
 	if rel != nil {
 		err = s.scanRows(ctx, snap, rel, relColumns(rel), func(_ base.ItemPointer, vals []types.Datum) error {
 			count++
-			return w.row(vals, false)
+			return w.row(vals)
 		})
 	} else {
 		for {
@@ -728,7 +734,7 @@ func (s *Session) copyTo(ctx context.Context, n *ast.CopyStmt) (int64, error) {
 				break
 			}
 			count++
-			if err = w.row(row.Vals, false); err != nil {
+			if err = w.row(row.Vals); err != nil {
 				break
 			}
 		}
@@ -804,9 +810,24 @@ type copyWriter struct {
 	conv    []byte
 }
 
-// row writes the copied columns of vals as one line; header lines are
-// never forced into quotes.
-func (w *copyWriter) row(vals []types.Datum, header bool) error {
+// header writes the names of the copied columns.
+func (w *copyWriter) header(names []string) error {
+	line := w.line[:0]
+	for k, a := range w.attnums {
+		if k > 0 {
+			line = append(line, w.o.delim)
+		}
+		if w.o.csv {
+			line = appendCSV(line, names[a], w.o, false, len(w.attnums) == 1)
+		} else {
+			line = appendText(line, names[a], w.o.delim)
+		}
+	}
+	return w.write(line)
+}
+
+// row writes the copied columns of vals as one line.
+func (w *copyWriter) row(vals []types.Datum) error {
 	o := w.o
 	line := w.line[:0]
 	single := len(w.attnums) == 1
@@ -821,11 +842,16 @@ func (w *copyWriter) row(vals []types.Datum, header bool) error {
 		}
 		s := types.Format(w.types[a], v)
 		if o.csv {
-			line = appendCSV(line, s, o, !header && w.force[k], single)
+			line = appendCSV(line, s, o, w.force[k], single)
 		} else {
 			line = appendText(line, s, o.delim)
 		}
 	}
+	return w.write(line)
+}
+
+// write ends a line and sends it in the client encoding.
+func (w *copyWriter) write(line []byte) error {
 	line = append(line, '\n')
 	w.line = line
 	out, err := w.enc.fromServer(line, &w.conv)

@@ -270,10 +270,10 @@ func parseCopyOptions(defs []*ast.DefElem, isFrom bool) (*copyOptions, error) {
 		return nil, pgerr.New(pgerr.FeatureNotSupported, "COPY force null only available using COPY FROM")
 	}
 	if strings.IndexByte(o.null, o.delim) >= 0 {
-		return nil, pgerr.New(pgerr.InvalidParameterValue, "COPY delimiter must not appear in the NULL specification")
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "COPY delimiter must not appear in the NULL specification")
 	}
 	if o.csv && strings.IndexByte(o.null, o.quote) >= 0 {
-		return nil, pgerr.New(pgerr.InvalidParameterValue, "CSV quote character must not appear in the NULL specification")
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "CSV quote character must not appear in the NULL specification")
 	}
 	return o, nil
 }

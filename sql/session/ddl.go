@@ -33,6 +33,7 @@ func (s *Session) env(snap *mvcc.Snapshot) *analyze.Env {
 	env.ColumnDefault = func(rel *catalog.Relation, col int) (string, error) {
 		return s.columnDefault(snap, rel, col)
 	}
+	s.sequenceEnv(env, snap) // nextval & co., regclass input, identity defaults
 	return env
 }
 

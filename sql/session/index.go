@@ -73,8 +73,16 @@ func (s *Session) openIndex(table *catalog.Relation, ix *catalog.Index) (*btree.
 	return bt, cols, err
 }
 
-// attachIndexes gives a ModifyTable plan the indexes it must maintain.
+// attachIndexes gives a ModifyTable plan the indexes it must maintain,
+// then the constraints it must enforce (attachConstraints).
 func (s *Session) attachIndexes(snap *mvcc.Snapshot, root plan.Node) error {
+	if err := s.attachIndexList(snap, root); err != nil {
+		return err
+	}
+	return s.attachConstraints(snap, root)
+}
+
+func (s *Session) attachIndexList(snap *mvcc.Snapshot, root plan.Node) error {
 	m, ok := root.(*plan.ModifyTable)
 	if !ok || m.Cmd == analyze.CmdDelete { // DELETE adds no entries
 		return nil

@@ -45,6 +45,7 @@ type Session struct {
 	closed    bool
 	prepared  map[string]*prepared
 	dropping  map[base.OID]bool // relations the running DROP statement names (ddl_constraint.go)
+	seqs      *seqCache         // sequences used by this session (ddl_sequence.go)
 }
 
 // New starts a session on an instance.
@@ -275,8 +276,17 @@ func (s *Session) snapshot() *mvcc.Snapshot {
 	return &snap
 }
 
-// run executes one statement.
-func (s *Session) run(ctx context.Context, st ast.Stmt, args []any) (*Cursor, error) {
+// run executes one statement. A panic inside it is a bug; it is reported
+// as SQLSTATE XX000 and fails the statement's transaction instead of
+// crashing the program (the catalog issue makes this a backend crash
+// with cleanup of locks and pins).
+func (s *Session) run(ctx context.Context, st ast.Stmt, args []any) (c *Cursor, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			c, err = nil, pgerr.New(pgerr.InternalError, "internal error: %v", r)
+			s.statementFailed()
+		}
+	}()
 	if tx, ok := st.(*ast.TransactionStmt); ok {
 		return s.transaction(tx)
 	}
@@ -285,7 +295,7 @@ func (s *Session) run(ctx context.Context, st ast.Stmt, args []any) (*Cursor, er
 	}
 	implicit := !s.inBlock
 	s.begin()
-	c, err := s.dispatch(ctx, st, args)
+	c, err = s.dispatch(ctx, st, args)
 	if err != nil {
 		s.statementFailed()
 		return nil, err
@@ -444,7 +454,7 @@ func (s *Session) dispatch(ctx context.Context, st ast.Stmt, args []any) (*Curso
 	case *ast.DeallocateStmt:
 		return s.deallocate(n)
 	case *ast.CreateTableStmt:
-		return s.defineTable(ctx, n)
+		return s.defineTableSeqs(ctx, n)
 	case *ast.CreateTableAsStmt:
 		return s.createTableAs(ctx, n, args)
 	case *ast.AlterTableStmt:
@@ -456,7 +466,14 @@ func (s *Session) dispatch(ctx context.Context, st ast.Stmt, args []any) (*Curso
 	case *ast.TruncateStmt:
 		return s.truncate(ctx, n)
 	case *ast.DropStmt:
+		if n.Kind == ast.ObjectSequence {
+			return s.dropSequence(ctx, n)
+		}
 		return s.drop(ctx, n)
+	case *ast.CreateSeqStmt:
+		return s.createSequence(ctx, n)
+	case *ast.AlterSeqStmt:
+		return s.alterSequence(ctx, n)
 	case *ast.CreateViewStmt:
 		return s.createView(n)
 	case *ast.CreateIndexStmt:
@@ -481,7 +498,7 @@ func (s *Session) query(ctx context.Context, st ast.Stmt, args []any, ptypes []*
 	if err != nil {
 		return nil, err
 	}
-	params, err := bindParams(q.Params, args)
+	params, err := bindParams(q.Params, regclassParams(env, q.Params, args))
 	if err != nil {
 		return nil, err
 	}
@@ -492,7 +509,7 @@ func (s *Session) query(ctx context.Context, st ast.Stmt, args []any, ptypes []*
 	if err := s.attachIndexes(snap, p.Root); err != nil {
 		return nil, err
 	}
-	ec := &exec.Context{Ctx: ctx, Heap: s.inst.Heap, Xact: s.xact, Snap: snap, Params: params,
+	ec := &exec.Context{Ctx: ctx, Heap: s.inst.Heap, Xact: s.xact, Snap: snap, Params: params, Xacts: s.inst.Xacts,
 		SerializableConflicts: s.isolation != "read committed",
 		WorkMem:               s.workMem(), TempFS: s.inst.FS, TempDir: s.inst.TempDir()}
 	it, err := exec.Build(ec, p.Root)
