@@ -73,6 +73,9 @@ INSERT INTO s VALUES (1, E'tab\there', 'w1'), (2, E'line1\nline2', NULL), (3, E'
 const copySetupF = `CREATE TABLE f (a int, b text, c numeric(6,2) DEFAULT 9.99, d date NOT NULL DEFAULT '2000-01-01', e varchar(3));
 CREATE UNIQUE INDEX f_a ON f (a);`
 
+const copySetupFK = `CREATE TABLE p (id int PRIMARY KEY); INSERT INTO p VALUES (1), (2);
+CREATE TABLE ch (a int CONSTRAINT a_positive CHECK (a > 0), p int REFERENCES p (id));`
+
 var copyCases = []copyCase{
 	// COPY TO: every common type, NULLs, and strings that need escaping.
 	{Name: "to-types-text", Setup: copySetupTypes, Stmt: "COPY ty TO STDOUT"},
@@ -215,6 +218,9 @@ var copyCases = []copyCase{
 	{Name: "from-err-where-aggregate", Setup: copySetupF, Stmt: "COPY f FROM STDIN WHERE count(*) > 1", Input: ""},
 	{Name: "from-err-where-type", Setup: copySetupF, Stmt: "COPY f FROM STDIN WHERE a + 1", Input: ""},
 	{Name: "from-err-where-column", Setup: copySetupF, Stmt: "COPY f FROM STDIN WHERE zz > 1", Input: ""},
+	{Name: "from-constraints-ok", Setup: copySetupFK, Stmt: "COPY ch FROM STDIN", Dump: "COPY ch TO STDOUT", Input: "1\t1\n2\t\\N\n3\t2\n"},
+	{Name: "from-err-check", Setup: copySetupFK, Stmt: "COPY ch FROM STDIN", Input: "1\t1\n-1\t2\n"},
+	{Name: "from-err-foreign-key", Setup: copySetupFK, Stmt: "COPY ch FROM STDIN", Input: "1\t1\n2\t5\n3\t2\n"},
 	{Name: "from-err-latin1-nul", Setup: copySetupF, Stmt: "COPY f (a, b) FROM STDIN (ENCODING 'LATIN1')", Input: "1\ta\x00b\n"},
 }
 

@@ -404,3 +404,37 @@ func TestCopyDatabaseSQL(t *testing.T) {
 	require.EqualValues(t, 2, n)
 	require.Equal(t, "1\tx\n2\ty,z\n", out.String())
 }
+
+// TestCopyConcurrent runs COPY FROM and COPY TO on several sessions at
+// once; each copy sees its own snapshot and all rows arrive.
+func TestCopyConcurrent(t *testing.T) {
+	db, err := Open("")
+	require.NoError(t, err)
+	defer db.Close()
+	_, err = db.Exec(ctx, "CREATE TABLE cc (a int PRIMARY KEY, b text)")
+	require.NoError(t, err)
+	const workers, rows = 4, 500
+	errs := make(chan error, 2*workers)
+	for w := 0; w < workers; w++ {
+		go func(w int) {
+			var in strings.Builder
+			for i := 0; i < rows; i++ {
+				fmt.Fprintf(&in, "%d\tw%d\n", w*rows+i, w)
+			}
+			_, err := db.CopyFrom(ctx, "COPY cc FROM STDIN", strings.NewReader(in.String()))
+			errs <- err
+		}(w)
+		go func() {
+			var out bytes.Buffer
+			n, err := db.CopyTo(ctx, "COPY cc TO STDOUT", &out)
+			if err == nil && int64(strings.Count(out.String(), "\n")) != n {
+				err = fmt.Errorf("COPY %d wrote %d lines", n, strings.Count(out.String(), "\n"))
+			}
+			errs <- err
+		}()
+	}
+	for i := 0; i < 2*workers; i++ {
+		require.NoError(t, <-errs)
+	}
+	require.Equal(t, [][]string{{"2000", "4"}}, queryStrings(t, db, "SELECT count(*), count(DISTINCT b) FROM cc"))
+}

@@ -71,6 +71,24 @@ func TestSequenceNotTransactional(t *testing.T) {
 	require.Equal(t, "55000", ErrorCode(err))
 }
 
+// TestSequenceParams: a regclass parameter given as a string is resolved
+// as a relation name, as Bind does with regclassin.
+func TestSequenceParams(t *testing.T) {
+	db, err := Open("")
+	require.NoError(t, err)
+	defer db.Close()
+	_, err = db.Exec(ctx, `CREATE SCHEMA x; CREATE SEQUENCE x."Odd Name"`)
+	require.NoError(t, err)
+	require.Equal(t, int64(1), dbNextval(t, db, `x."Odd Name"`))
+	var v int64
+	require.NoError(t, db.QueryRow(ctx, "SELECT setval($1, $2, false)", `x."Odd Name"`, 10).Scan(&v))
+	require.Equal(t, int64(10), dbNextval(t, db, `x."Odd Name"`))
+	err = db.QueryRow(ctx, "SELECT nextval($1)", "nosuch").Scan(&v)
+	require.Equal(t, "42P01", ErrorCode(err))
+	err = db.QueryRow(ctx, "SELECT nextval($1)", "x.odd name").Scan(&v)
+	require.Equal(t, "42602", ErrorCode(err))
+}
+
 // TestSequenceMaxValue checks the 2200H error and that a sequence at its
 // limit stays there.
 func TestSequenceMaxValue(t *testing.T) {

@@ -20,5 +20,12 @@
 // ConstraintOfIndex, DropConstraint, RenameConstraint, ConstraintDef
 // (pg_get_constraintdef). Rows change by heap updates (update.go, C6).
 //
+// Sequences (sequence.go): CreateSequence, SequenceParams /
+// SetSequenceParams (pg_sequence), ownership in pg_depend
+// (SetSequenceOwner, SequenceOwner, OwnedSequence(s),
+// AddDefaultDependency, DefaultsUsing), SetIdentity (attidentity), and
+// SeqStore, which reads and advances a sequence's state page outside
+// transactions (Init, Read, Next, Set, ResetLog; SQ1...SQ4).
+//
 // Invariants: see README.md (C1...).
 package catalog

@@ -193,6 +193,38 @@ func (c *Catalog) OwnedSequence(snap *mvcc.Snapshot, rel base.OID, attnum int16,
 	return nil, nil
 }
 
+// OwnedSequences lists the sequences owned by column attnum of table rel,
+// or by any of its columns when attnum is 0: by SERIAL or OWNED BY
+// (DepAuto) or as an identity column's (DepInternal). TRUNCATE ...
+// RESTART IDENTITY restarts them; DROP COLUMN drops them.
+func (c *Catalog) OwnedSequences(snap *mvcc.Snapshot, rel base.OID, attnum int16) ([]*Sequence, error) {
+	var cands []base.OID
+	err := c.scan(&pgDepend, snap, func(row []types.Datum, _ base.ItemPointer) (bool, error) {
+		typ := str(row[depType])
+		if base.OID(i64(row[depClassID])) == PgClassOID && base.OID(i64(row[depRefClassID])) == PgClassOID &&
+			base.OID(i64(row[depRefObjID])) == rel && i64(row[depRefObjSubID]) > 0 &&
+			(attnum == 0 || int16(i64(row[depRefObjSubID])) == attnum) &&
+			(typ == string(DepAuto) || typ == string(DepInternal)) {
+			cands = append(cands, base.OID(i64(row[depObjID])))
+		}
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []*Sequence
+	for _, o := range cands {
+		seq, err := c.SequenceParams(snap, o)
+		if err != nil {
+			return nil, err
+		}
+		if seq != nil {
+			out = append(out, seq)
+		}
+	}
+	return out, nil
+}
+
 // AddDefaultDependency records that the DEFAULT of column attnum of rel
 // uses sequence seq (recordDependencyOnExpr for nextval('seq')): a normal
 // pg_depend row from the column's pg_attrdef row, so that DROP SEQUENCE

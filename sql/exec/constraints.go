@@ -232,24 +232,21 @@ func (r *riRun) fire(events []riEvent) error {
 		if err := checkCancel(r.ec); err != nil {
 			return err
 		}
-		if r.dirty {
-			if err := r.ec.Xact.CommandCounterIncrement(); err != nil {
-				return err
-			}
-			r.dirty = false
-		}
-		nested, wrote, err := r.fireOne(&events[i])
-		if err != nil {
+		if err := r.fireOne(&events[i]); err != nil {
 			return err
-		}
-		r.dirty = r.dirty || wrote
-		if len(nested) > 0 {
-			if err := r.fire(nested); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
+}
+
+// nextCommand advances the command counter if anything was written since
+// it last was.
+func (r *riRun) nextCommand() error {
+	if !r.dirty {
+		return nil
+	}
+	r.dirty = false
+	return r.ec.Xact.CommandCounterIncrement()
 }
 
 // latest is a fresh snapshot that sees the transaction's changes up to
@@ -270,54 +267,77 @@ func (r *riRun) xactSnap() *mvcc.Snapshot {
 	return &s
 }
 
-// fireOne fires one event; it returns the events queued by the changes
-// it made, and whether it made any.
-func (r *riRun) fireOne(ev *riEvent) ([]riEvent, bool, error) {
-	fk := ev.fk
-	if ev.kind == riCheck {
-		return nil, false, r.checkReferencing(ev)
+// fireOne fires one event, then the events its changes queued.
+func (r *riRun) fireOne(ev *riEvent) error {
+	if err := r.nextCommand(); err != nil {
+		return err
 	}
-	action := fk.OnDelete
+	if ev.kind == riCheck {
+		return r.checkReferencing(ev)
+	}
+	action := ev.fk.OnDelete
 	if ev.kind == riPKUpdate {
-		action = fk.OnUpdate
+		action = ev.fk.OnUpdate
 	}
 	switch action {
-	case catalog.FKNoAction, catalog.FKRestrict: // ri_restrict
-		snap := r.latest()
-		if action == catalog.FKNoAction {
-			// Another row now providing the old key satisfies NO ACTION
-			// (ri_Check_Pk_Match).
-			key := make([]types.Datum, len(fk.RefKeys))
-			for i, k := range fk.RefKeys {
-				key[i] = ev.old[k]
-			}
-			found, err := r.findKey(fk.RefTable, fk.RefIndex, fk.RefKeys, key, snap)
-			if err != nil || found {
-				return nil, false, err
-			}
-		}
-		rows, err := r.referencing(fk, ev.old, snap)
-		if err != nil {
-			return nil, false, err
-		}
-		match := r.referencesKey(fk, ev.old)
-		for _, row := range rows {
-			ok, err := r.lockKeyShare(fk.Table, row.tid, snap, match)
-			if err != nil {
-				return nil, false, err
-			}
-			if ok {
-				return nil, false, pgerr.New(pgerr.ForeignKeyViolation, "update or delete on table %q violates foreign key constraint %q on table %q",
-					fk.RefTable.Rel.Name, fk.Name, fk.Table.Rel.Name).
-					WithDetail("Key (%s)=(%s) is still referenced from table %q.", keyColumns(fk.RefTable, fk.RefKeys),
-						keyValues(fk.RefTable, fk.RefKeys, ev.old), fk.Table.Rel.Name)
-			}
-		}
-		return nil, false, nil
+	case catalog.FKNoAction, catalog.FKRestrict:
+		return r.restrict(ev, action == catalog.FKNoAction)
 	case catalog.FKCascade, catalog.FKSetNull, catalog.FKSetDefault:
-		return r.act(ev, action)
+		nested, err := r.act(ev, action)
+		if err != nil {
+			return err
+		}
+		if err := r.fire(nested); err != nil {
+			return err
+		}
+		if action != catalog.FKSetDefault {
+			return nil
+		}
+		// Rows set to a default equal to the old key still reference it
+		// and were not checked (their key did not change): ri_set runs
+		// the NO ACTION check.
+		if err := r.nextCommand(); err != nil {
+			return err
+		}
+		return r.restrict(ev, true)
 	}
-	return nil, false, pgerr.New(pgerr.InternalError, "foreign key constraint %q has unknown action %q", fk.Name, action)
+	return pgerr.New(pgerr.InternalError, "foreign key constraint %q has unknown action %q", ev.fk.Name, action)
+}
+
+// restrict is ri_restrict: NO ACTION and RESTRICT fail when rows still
+// reference the old key of the referenced row; for NO ACTION (noAction)
+// another row now providing that key satisfies the constraint.
+func (r *riRun) restrict(ev *riEvent, noAction bool) error {
+	fk := ev.fk
+	snap := r.latest()
+	if noAction {
+		key := make([]types.Datum, len(fk.RefKeys))
+		for i, k := range fk.RefKeys {
+			key[i] = ev.old[k]
+		}
+		found, err := r.findKey(fk.RefTable, fk.RefIndex, fk.RefKeys, key, snap) // ri_Check_Pk_Match
+		if err != nil || found {
+			return err
+		}
+	}
+	rows, err := r.referencing(fk, ev.old, snap)
+	if err != nil {
+		return err
+	}
+	match := r.referencesKey(fk, ev.old)
+	for _, row := range rows {
+		ok, err := r.lockKeyShare(fk.Table, row.tid, snap, match)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return pgerr.New(pgerr.ForeignKeyViolation, "update or delete on table %q violates foreign key constraint %q on table %q",
+				fk.RefTable.Rel.Name, fk.Name, fk.Table.Rel.Name).
+				WithDetail("Key (%s)=(%s) is still referenced from table %q.", keyColumns(fk.RefTable, fk.RefKeys),
+					keyValues(fk.RefTable, fk.RefKeys, ev.old), fk.Table.Rel.Name)
+		}
+	}
+	return nil
 }
 
 // checkReferencing is RI_FKey_check: the referencing row version at
@@ -622,13 +642,13 @@ func (r *riRun) referencing(fk *plan.ForeignKey, pk []types.Datum, snap *mvcc.Sn
 
 // act runs a CASCADE, SET NULL or SET DEFAULT action on the rows
 // referencing ev.old (RI_FKey_cascade_del, RI_FKey_cascade_upd, ri_set)
-// and returns the events its changes queued, and whether it changed rows.
-func (r *riRun) act(ev *riEvent, action byte) ([]riEvent, bool, error) {
+// and returns the events its changes queued.
+func (r *riRun) act(ev *riEvent, action byte) ([]riEvent, error) {
 	ec, fk := r.ec, ev.fk
 	ft := fk.Table
 	rows, err := r.referencing(fk, ev.old, r.latest())
 	if err != nil || len(rows) == 0 {
-		return nil, false, err
+		return nil, err
 	}
 	var cross *mvcc.Snapshot
 	if ec.SerializableConflicts {
@@ -668,9 +688,9 @@ func (r *riRun) act(ev *riEvent, action byte) ([]riEvent, bool, error) {
 			// The crosscheck snapshot: a row the transaction cannot see
 			// was changed concurrently.
 			if _, vis, err := ec.Heap.Fetch(ft.Rel.Node, cross, row.tid); err != nil {
-				return nil, false, err
+				return nil, err
 			} else if !vis {
-				return nil, false, pgerr.New(pgerr.SerializationFailure, "could not serialize access due to concurrent update")
+				return nil, pgerr.New(pgerr.SerializationFailure, "could not serialize access due to concurrent update")
 			}
 		}
 		if ev.kind == riPKDelete && action == catalog.FKCascade {
@@ -679,10 +699,11 @@ func (r *riRun) act(ev *riEvent, action byte) ([]riEvent, bool, error) {
 			err = sub.riUpdate(row.tid, row.vals, match, set)
 		}
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 	}
-	return sub.con.events, true, nil
+	r.dirty = true
+	return sub.con.events, nil
 }
 
 // riDelete deletes a referencing row for ON DELETE CASCADE, following a

@@ -368,10 +368,8 @@ func (s *Session) copyFrom(ctx context.Context, n *ast.CopyStmt) (int64, error) 
 	}
 	src.setExprs(vals.Rows[0])
 
-	ec := &exec.Context{Ctx: ctx, Heap: s.inst.Heap, Xact: s.xact, Snap: snap, Xacts: s.inst.Xacts,
-		Params:                src.params,
-		SerializableConflicts: s.isolation != "read committed",
-		WorkMem:               s.workMem(), TempFS: s.inst.FS, TempDir: s.inst.TempDir()}
+	ec := s.copyExecContext(ctx, snap)
+	ec.Params = src.params
 	src.ec = ec
 	it := exec.BuildModifyTable(ec, m, src)
 	defer it.Close()
@@ -389,6 +387,14 @@ func (s *Session) copyFrom(ctx context.Context, n *ast.CopyStmt) (int64, error) 
 	}
 	count, _ := exec.Affected(it)
 	return count, nil
+}
+
+// copyExecContext is the executor context of a COPY statement, as query
+// makes it (with the transaction manager, which unique checks wait on).
+func (s *Session) copyExecContext(ctx context.Context, snap *mvcc.Snapshot) *exec.Context {
+	return &exec.Context{Ctx: ctx, Heap: s.inst.Heap, Xact: s.xact, Snap: snap, Xacts: s.inst.Xacts,
+		SerializableConflicts: s.isolation != "read committed",
+		WorkMem:               s.workMem(), TempFS: s.inst.FS, TempDir: s.inst.TempDir()}
 }
 
 // copyFromSource is the child of COPY FROM's ModifyTable: it reads lines,
@@ -423,6 +429,7 @@ type copyFromSource struct {
 	header    bool // the header line was read
 	n         int
 	err       error // the error Next returned, with its context
+	exhausted bool  // Next returned the end of the rows
 }
 
 // setExprs takes the planned VALUES row, noting the columns that are a
@@ -473,6 +480,7 @@ func (src *copyFromSource) next() (*exec.Row, error) {
 			}
 		}
 		if src.cr.done {
+			src.exhausted = true
 			return nil, nil
 		}
 	}
@@ -488,6 +496,7 @@ func (src *copyFromSource) next() (*exec.Row, error) {
 			return nil, err
 		}
 		if !ok {
+			src.exhausted = true
 			return nil, nil
 		}
 		if err := src.split(); err != nil {
@@ -605,10 +614,15 @@ func (src *copyFromSource) contextError(err error, withLine bool) error {
 }
 
 // insertError adds the context of an error ModifyTable raised for the
-// current row. PostgreSQL checks NOT NULL as it reads the row, while the
-// line is at hand, but inserts index entries in batches, when it is not:
-// a unique violation names only the line number.
+// current row. PostgreSQL checks NOT NULL and CHECK as it reads the row,
+// while the line is at hand, but inserts index entries in batches, when
+// it is not: a unique violation names only the line number. Foreign keys
+// are checked after the last row (AfterTriggerEndQuery), out of COPY's
+// error context.
 func (src *copyFromSource) insertError(err error) error {
+	if src.exhausted {
+		return err
+	}
 	return src.contextError(err, pgerr.CodeOf(err) != pgerr.UniqueViolation)
 }
 
@@ -782,10 +796,7 @@ func (s *Session) copyQuery(ctx context.Context, snap *mvcc.Snapshot, st ast.Stm
 	if err := s.attachIndexes(snap, p.Root); err != nil {
 		return nil, nil, nil, err
 	}
-	ec := &exec.Context{Ctx: ctx, Heap: s.inst.Heap, Xact: s.xact, Snap: snap, Xacts: s.inst.Xacts,
-		SerializableConflicts: s.isolation != "read committed",
-		WorkMem:               s.workMem(), TempFS: s.inst.FS, TempDir: s.inst.TempDir()}
-	it, err := exec.Build(ec, p.Root)
+	it, err := exec.Build(s.copyExecContext(ctx, snap), p.Root)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -32,4 +32,10 @@
 //	    command (catalog C6); CREATE TABLE creates CHECK, then PRIMARY KEY,
 //	    UNIQUE and FOREIGN KEY constraints with PostgreSQL's names (the
 //	    ddl_*.go files).
+//	S8: Sequence functions (seq_funcs.go) see the sequence as the statement's
+//	    snapshot does, and change its state outside the transaction
+//	    (catalog SQ1); a session caches the values CACHE reserves and
+//	    remembers currval/lastval until it ends. SERIAL and identity
+//	    columns create their sequence before the table, and own it (pg_depend
+//	    'a' / 'i') after (seq_columns.go).
 package session

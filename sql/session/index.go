@@ -1,7 +1,9 @@
 package session
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 
 	"github.com/tuskdb/tusk/access/btree"
 	"github.com/tuskdb/tusk/access/heap"
@@ -45,6 +47,33 @@ func indexDesc(name string, table *catalog.Relation, ix *catalog.Index) (btree.D
 // compareEncoded orders two encoded datums of type t; undecodable bytes
 // sort after decodable ones instead of panicking (BT12).
 func compareEncoded(t *types.T) func(a, b []byte) int {
+	// Fast paths for the common key types: their encodings are
+	// little-endian integers (types.Encode) or UTF-8 bytes in C order.
+	fixed := func(n int, signed func([]byte) int64) func(a, b []byte) int {
+		return func(a, b []byte) int {
+			if len(a) != n || len(b) != n {
+				return cmpLen(len(a) == n, len(b) == n)
+			}
+			x, y := signed(a), signed(b)
+			switch {
+			case x < y:
+				return -1
+			case x > y:
+				return 1
+			}
+			return 0
+		}
+	}
+	switch t {
+	case types.Int2:
+		return fixed(2, func(b []byte) int64 { return int64(int16(binary.LittleEndian.Uint16(b))) })
+	case types.Int4, types.Date:
+		return fixed(4, func(b []byte) int64 { return int64(int32(binary.LittleEndian.Uint32(b))) })
+	case types.Int8, types.Timestamp, types.Timestamptz:
+		return fixed(8, func(b []byte) int64 { return int64(binary.LittleEndian.Uint64(b)) })
+	case types.Text, types.Varchar:
+		return bytes.Compare
+	}
 	return func(a, b []byte) int {
 		da, ea := types.Decode(t, a)
 		db, eb := types.Decode(t, b)
@@ -58,6 +87,17 @@ func compareEncoded(t *types.T) func(a, b []byte) int {
 		}
 		return types.Compare(t, da, db)
 	}
+}
+
+// cmpLen orders well-formed values before malformed ones (BT12).
+func cmpLen(aOK, bOK bool) int {
+	switch {
+	case aOK == bOK:
+		return 0
+	case aOK:
+		return -1
+	}
+	return 1
 }
 
 // openIndex returns the B-tree of an index relation, cached per
