@@ -54,6 +54,7 @@ type Catalog struct {
 	mgr  *mvcc.Manager
 
 	nextOID atomic.Uint32
+	seqs    seqMemo // sequence.go
 
 	mu      sync.Mutex
 	cache   map[relKey]*Relation

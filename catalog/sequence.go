@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"encoding/binary"
+	"sync"
 
 	"github.com/tuskdb/tusk/access/tuple"
 	"github.com/tuskdb/tusk/bufmgr"
@@ -50,7 +51,8 @@ var pgSequence = sysTable{PgSequenceOID, "pg_sequence", []col{
 func init() { sysTables = append(sysTables, &pgSequence) }
 
 // Sequence holds a sequence's parameters: its pg_sequence row
-// (FormData_pg_sequence).
+// (FormData_pg_sequence). Those returned by OwnedSequence and
+// SequenceByOID are shared: callers must not change them.
 type Sequence struct {
 	Rel       base.OID
 	Type      base.OID // int2, int4 or int8
@@ -170,8 +172,17 @@ func (c *Catalog) SequenceOwner(snap *mvcc.Snapshot, seq base.OID, typ byte) (re
 // OwnedSequence returns the parameters of the sequence that column
 // attnum of table rel owns with a dependency of type typ (DepAuto: SERIAL
 // or OWNED BY; DepInternal: identity), or nil (getIdentitySequence,
-// pg_get_serial_sequence). Only sequences visible to snap count.
-func (c *Catalog) OwnedSequence(snap *mvcc.Snapshot, rel base.OID, attnum int16, typ byte) (*Sequence, error) {
+// pg_get_serial_sequence), as snap sees them; x is the calling
+// transaction. Answers are cached like relations (C3, SQ5): an INSERT
+// into an identity column does not scan pg_depend each time.
+func (c *Catalog) OwnedSequence(x *mvcc.Xact, snap *mvcc.Snapshot, rel base.OID, attnum int16, typ byte) (*Sequence, error) {
+	key := ownedKey{rel, attnum, typ}
+	gen, ok := c.seqCacheGen(x, snap)
+	if ok {
+		if seq, hit := c.seqs.owned(gen, key); hit {
+			return seq, nil
+		}
+	}
 	var cands []base.OID
 	err := c.scan(&pgDepend, snap, func(row []types.Datum, _ base.ItemPointer) (bool, error) {
 		if base.OID(i64(row[depClassID])) == PgClassOID && base.OID(i64(row[depRefClassID])) == PgClassOID &&
@@ -184,13 +195,127 @@ func (c *Catalog) OwnedSequence(snap *mvcc.Snapshot, rel base.OID, attnum int16,
 	if err != nil {
 		return nil, err
 	}
+	var out *Sequence
 	for _, o := range cands {
-		seq, err := c.SequenceParams(snap, o)
-		if err != nil || seq != nil {
-			return seq, err
+		if out, err = c.SequenceParams(snap, o); err != nil {
+			return nil, err
+		}
+		if out != nil {
+			break
 		}
 	}
-	return nil, nil
+	if ok {
+		c.seqs.putOwned(c, gen, key, out)
+	}
+	return out, nil
+}
+
+// SequenceByOID returns relation oid and, when it is a sequence, its
+// parameters, as snap sees them (nil, nil, nil when there is no such
+// relation); x is the calling transaction. Sequences are cached like
+// relations (C3, SQ5), so nextval by OID does not scan pg_class and
+// pg_sequence each time.
+func (c *Catalog) SequenceByOID(x *mvcc.Xact, snap *mvcc.Snapshot, oid base.OID) (*Relation, *Sequence, error) {
+	gen, ok := c.seqCacheGen(x, snap)
+	if ok {
+		if e, hit := c.seqs.byOID(gen, oid); hit {
+			return e.rel, e.seq, nil
+		}
+	}
+	rel, err := c.RelationByOID(snap, oid)
+	if err != nil || rel == nil {
+		return nil, nil, err
+	}
+	if rel.Kind != KindSequence {
+		return rel, nil, nil
+	}
+	seq, err := c.SequenceParams(snap, oid)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ok && seq != nil {
+		c.seqs.putByOID(c, gen, oid, seqEntry{rel, seq})
+	}
+	return rel, seq, nil
+}
+
+// seqMemo holds sequences and column ownership as of the last committed
+// catalog change (gen, the xid that committed it).
+type seqMemo struct {
+	mu     sync.Mutex
+	gen    base.XID
+	valid  bool
+	seqs   map[base.OID]seqEntry
+	owners map[ownedKey]*Sequence
+}
+
+type seqEntry struct {
+	rel *Relation
+	seq *Sequence
+}
+
+type ownedKey struct {
+	rel    base.OID
+	attnum int16
+	typ    byte
+}
+
+// seqCacheGen reports whether x and snap may use the cache, as the
+// relation cache decides (C3), and the generation they would see.
+func (c *Catalog) seqCacheGen(x *mvcc.Xact, snap *mvcc.Snapshot) (base.XID, bool) {
+	if c.hasChanges(x) {
+		return 0, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lastDDL, c.cacheUsable(snap)
+}
+
+// at empties the cache when it holds another generation; s.mu is held.
+func (s *seqMemo) at(gen base.XID) {
+	if !s.valid || s.gen != gen {
+		s.gen, s.valid = gen, true
+		s.seqs, s.owners = map[base.OID]seqEntry{}, map[ownedKey]*Sequence{}
+	}
+}
+
+func (s *seqMemo) byOID(gen base.XID, oid base.OID) (seqEntry, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.at(gen)
+	e, ok := s.seqs[oid]
+	return e, ok
+}
+
+func (s *seqMemo) owned(gen base.XID, k ownedKey) (*Sequence, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.at(gen)
+	seq, ok := s.owners[k]
+	return seq, ok
+}
+
+// put stores an entry read under generation gen if that is still the
+// catalog's: a change that committed meanwhile makes it stale (SQ5).
+func (s *seqMemo) put(c *Catalog, gen base.XID, store func()) {
+	c.mu.Lock()
+	current := c.lastDDL == gen && c.committing == 0
+	c.mu.Unlock()
+	if !current {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.at(gen)
+	store()
+}
+
+func (s *seqMemo) putByOID(c *Catalog, gen base.XID, oid base.OID, e seqEntry) {
+	s.put(c, gen, func() { s.seqs[oid] = e })
+}
+
+func (s *seqMemo) putOwned(c *Catalog, gen base.XID, k ownedKey, seq *Sequence) {
+	s.put(c, gen, func() { s.owners[k] = seq })
 }
 
 // OwnedSequences lists the sequences owned by column attnum of table rel,
@@ -228,7 +353,7 @@ func (c *Catalog) OwnedSequences(snap *mvcc.Snapshot, rel base.OID, attnum int16
 // AddDefaultDependency records that the DEFAULT of column attnum of rel
 // uses sequence seq (recordDependencyOnExpr for nextval('seq')): a normal
 // pg_depend row from the column's pg_attrdef row, so that DROP SEQUENCE
-// needs CASCADE while the default exists.
+// needs CASCADE while the default exists. Recording it twice is a no-op.
 func (c *Catalog) AddDefaultDependency(x *mvcc.Xact, snap *mvcc.Snapshot, rel base.OID, attnum int16, seq base.OID) error {
 	ad, err := c.attrdefOID(snap, rel, attnum)
 	if err != nil {
@@ -237,6 +362,15 @@ func (c *Catalog) AddDefaultDependency(x *mvcc.Xact, snap *mvcc.Snapshot, rel ba
 	if ad == base.InvalidOID {
 		return pgerr.New(pgerr.InternalError, "column %d of relation %d has no default", attnum, rel)
 	}
+	exists := false
+	if err := c.scan(&pgDepend, snap, func(row []types.Datum, _ base.ItemPointer) (bool, error) {
+		exists = base.OID(i64(row[depClassID])) == PgAttrdefOID && base.OID(i64(row[depObjID])) == ad &&
+			base.OID(i64(row[depRefObjID])) == seq
+		return !exists, nil
+	}); err != nil || exists {
+		return err
+	}
+	c.changes(x)
 	return c.addDependency(x, PgAttrdefOID, ad, 0, PgClassOID, seq, 0, DepNormal)
 }
 

@@ -307,6 +307,13 @@ func (a *analyzer) insertSelect(s *ast.InsertStmt, rte *RTE, cols []int) error {
 	}
 	a.q.Source = src
 	a.q.InsertCols = cols
+	for ci := range rte.Cols {
+		d, err := a.columnDefault(rte, ci)
+		if err != nil {
+			return err
+		}
+		a.q.InsertDefaults = append(a.q.InsertDefaults, d)
+	}
 	return a.returning(s.Returning)
 }
 

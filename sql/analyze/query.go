@@ -117,10 +117,12 @@ type Query struct {
 	Values     [][]Expr // INSERT rows, one Expr per table column
 	Source     *Query   // INSERT ... SELECT
 	InsertCols []int    // INSERT ... SELECT: table column of each source column
-	Set        []SetItem
-	OnConflict *OnConflict
-	Returning  []*Target
-	Params     []*types.T
+	// InsertDefaults are the DEFAULTs of every table column (INSERT ... SELECT).
+	InsertDefaults []Expr
+	Set            []SetItem
+	OnConflict     *OnConflict
+	Returning      []*Target
+	Params         []*types.T
 }
 
 // Target is an output column.

@@ -16,11 +16,11 @@ import (
 // Enforcement of CHECK and FOREIGN KEY constraints (plan.Constraints).
 //
 // CHECK constraints are tested on each new row version before the heap is
-// touched (X3; ExecConstraints). Foreign keys are PostgreSQL's RI
+// touched (X3, X22; ExecConstraints). Foreign keys are PostgreSQL's RI
 // triggers: AFTER ROW triggers that fire at the end of the statement
 // (AfterTriggerEndQuery). Each row change queues an event per foreign key
-// it concerns (X21), and when the statement's rows are done the events
-// fire in order (X22):
+// it concerns, and when the statement's rows are done the events fire in
+// order (X23):
 //
 //	riCheck     a referencing row was inserted, or its key updated
 //	            (RI_FKey_check): a referenced row with that key must exist

@@ -13,6 +13,7 @@
 //	SeqScan, Result, Values, ValuesScan, Projection, Filter   nodeSeqscan, nodeResult, nodeValuesscan
 //	FunctionScan   set-returning function in FROM, args evaluated once   nodeFunctionscan
 //	ModifyTable    INSERT/UPDATE/DELETE through access/heap (X2, X3)       nodeModifyTable
+//	               CHECK and FOREIGN KEY enforcement (X22, X23)           execMain.c, ri_triggers.c
 //	NestLoop       every join kind; inner rescanned or materialized (X7)  nodeNestloop
 //	HashJoin       every join kind; hybrid hash join with batches (X16)   nodeHashjoin, nodeHash
 //	Sort           stable; external merge beyond work_mem (X14)           tuplesort.c
@@ -34,7 +35,7 @@
 //	X2: Every row-changing action goes through access/heap with the
 //	    session's transaction and current command id, so a statement never
 //	    sees its own changes (Halloween protection by command id).
-//	X3: Constraint checks (NOT NULL today) run before the heap is
+//	X3: Row checks (NOT NULL, then CHECK: X22) run before the heap is
 //	    touched; a violation leaves nothing behind in the table.
 //	X4: An iterator is closed exactly once, by whoever opened it. Closing
 //	    the iterator Build returned also ends the statement's shared state
@@ -106,4 +107,18 @@
 //	    rows through WorkTableScan, until a round yields none; without ALL
 //	    a row seen before is dropped. Only cancellation stops a runaway
 //	    recursion (X6).
+//	X22: CHECK constraints (plan.Constraints) are tested on every new row
+//	    version: INSERT, COPY FROM, UPDATE, ON CONFLICT DO UPDATE (the
+//	    proposed row, then the updated one) and a foreign key action's
+//	    update; in name order, after NOT NULL; false fails with 23514, NULL
+//	    passes (constraints.go).
+//	X23: Foreign keys are enforced at the end of the statement, as
+//	    PostgreSQL's RI triggers (AFTER ROW, fired by AfterTriggerEndQuery):
+//	    each row change queues one event per foreign key it concerns, and
+//	    when ModifyTable's input is exhausted the events fire in order, each
+//	    after a CommandCounterIncrement if anything was written since the
+//	    last, so it sees the statement's changes; the changes a CASCADE /
+//	    SET NULL / SET DEFAULT action makes queue events that fire right
+//	    after it. Deferrable constraints are checked as immediate ones
+//	    (constraints.go).
 package exec

@@ -374,7 +374,7 @@ func (m *modifyTable) Next() (*Row, error) {
 			return nil, err
 		}
 		if in == nil {
-			return nil, m.finish() // X22
+			return nil, m.finish() // X23
 		}
 		newVals, done, err := m.apply(in)
 		if err != nil {

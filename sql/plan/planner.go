@@ -62,7 +62,15 @@ func Plan(q *analyze.Query) (*Stmt, error) {
 			// Spread the source columns over the table's columns.
 			targets := make([]*analyze.Target, len(rte.Cols))
 			for i, c := range rte.Cols {
-				targets[i] = &analyze.Target{Expr: &analyze.Const{T: c.T, Mod: c.Mod}, Name: c.Name}
+				var def analyze.Expr = &analyze.Const{T: c.T, Mod: c.Mod}
+				if i < len(q.InsertDefaults) {
+					d, err := p.fix(q.InsertDefaults[i], layout{})
+					if err != nil {
+						return nil, err
+					}
+					def = d
+				}
+				targets[i] = &analyze.Target{Expr: def, Name: c.Name}
 			}
 			for k, ci := range q.InsertCols {
 				t := q.Source.Targets[k]

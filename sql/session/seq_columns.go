@@ -357,6 +357,37 @@ func (s *Session) dropColumnSequences(ctx context.Context, snap *mvcc.Snapshot, 
 	return nil
 }
 
+// recordDefaultSequences records that the DEFAULT of column attnum of rel,
+// analyzed as def, uses the sequences it names by regclass constants
+// (nextval('s')), as recordDependencyOnExpr does: DROP SEQUENCE then needs
+// CASCADE, which drops the default. Call it once the pg_attrdef row exists
+// and is visible to snap (CREATE TABLE, ADD COLUMN, SET DEFAULT).
+func (s *Session) recordDefaultSequences(snap *mvcc.Snapshot, rel base.OID, attnum int16, def analyze.Expr) error {
+	cat := s.inst.Catalog
+	var oids []base.OID
+	analyze.Walk(def, func(e analyze.Expr) bool {
+		if c, ok := e.(*analyze.Const); ok && c.T == types.Regclass && c.Val != nil {
+			if v, ok := c.Val.(int64); ok {
+				oids = append(oids, base.OID(uint32(v)))
+			}
+		}
+		return true
+	})
+	for _, oid := range oids {
+		srel, seq, err := cat.SequenceByOID(s.xact, snap, oid)
+		if err != nil {
+			return err
+		}
+		if srel == nil || seq == nil {
+			continue // not a sequence: nothing checks those dependencies yet
+		}
+		if err := cat.AddDefaultDependency(s.xact, snap, rel, attnum, oid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // quoteLiteral quotes s as an SQL string literal.
 func quoteLiteral(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"

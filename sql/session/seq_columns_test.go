@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/tuskdb/tusk/catalog"
 	"github.com/tuskdb/tusk/internal/instance"
+	"github.com/tuskdb/tusk/internal/pgerr"
 	"github.com/tuskdb/tusk/sql/ast"
 	"github.com/tuskdb/tusk/sql/parser"
 	"github.com/tuskdb/tusk/sql/types"
@@ -131,4 +132,30 @@ func TestPrepareSeqColumn(t *testing.T) {
 	require.Equal(t, "1|1|7", seqExec(t, s, "INSERT INTO t (v) VALUES (1) RETURNING v, k, i"))
 	require.Equal(t, "public.t_k_seq|public.t_i_seq",
 		seqExec(t, s, "SELECT pg_get_serial_sequence('t', 'k'), pg_get_serial_sequence('t', 'i')"))
+}
+
+func TestRecordDefaultSequences(t *testing.T) {
+	s := seqSession(t)
+	seqExec(t, s, "CREATE SEQUENCE u; CREATE TABLE t (a int DEFAULT nextval('u'), b int)")
+	inDDL(t, s, true, func() error {
+		snap := s.snapshot()
+		rel := s.testRel(t, "t")
+		def, err := s.defaultExpr(snap, rel, 1)
+		require.NoError(t, err)
+		for k := 0; k < 2; k++ { // twice: recorded once
+			if err := s.recordDefaultSequences(snap, rel.OID, 1, def); err != nil {
+				return err
+			}
+			snap = s.nextCommand()
+		}
+		return nil
+	})
+	c, err := s.Query(context.Background(), "DROP SEQUENCE u", nil)
+	require.Nil(t, c)
+	var pe *pgerr.Error
+	require.ErrorAs(t, err, &pe)
+	require.Equal(t, pgerr.DependentObjectsStillExist, pe.Code)
+	require.Equal(t, "default value for column a of table t depends on sequence u", pe.Detail)
+	seqExec(t, s, "DROP SEQUENCE u CASCADE")
+	require.Equal(t, "NULL|1", seqExec(t, s, "INSERT INTO t (b) VALUES (1) RETURNING a, b"))
 }

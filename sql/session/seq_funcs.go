@@ -302,42 +302,27 @@ func splitQualifiedName(s string) ([]string, error) {
 	}
 }
 
-// relation returns relation oid as the statement sees it.
-func (f *seqFuncs) relation(oid base.OID) (*catalog.Relation, error) {
-	if rel := f.rels[oid]; rel != nil {
-		return rel, nil
-	}
-	rel, err := f.s.inst.Catalog.RelationByOID(f.snap, oid)
-	if err != nil {
-		return nil, err
-	}
-	if rel == nil {
-		return nil, pgerr.New(pgerr.InternalError, "could not open relation with OID %d", oid)
-	}
-	f.rels[oid] = rel
-	return rel, nil
-}
-
-// sequence returns sequence oid and its parameters (init_sequence): 42809
-// when the relation is not a sequence.
+// sequence returns sequence oid and its parameters as the statement
+// sees them (init_sequence): 42809 when the relation is not a sequence.
 func (f *seqFuncs) sequence(oid base.OID) (*catalog.Relation, *catalog.Sequence, error) {
-	rel, err := f.relation(oid)
-	if err != nil {
-		return nil, nil, err
+	rel, seq := f.rels[oid], f.params[oid]
+	if rel == nil || (seq == nil && rel.Kind == catalog.KindSequence) {
+		var err error
+		if rel, seq, err = f.s.inst.Catalog.SequenceByOID(f.s.xact, f.snap, oid); err != nil {
+			return nil, nil, err
+		}
+		if rel == nil {
+			return nil, nil, pgerr.New(pgerr.InternalError, "could not open relation with OID %d", oid)
+		}
+		f.rels[oid] = rel
 	}
 	if rel.Kind != catalog.KindSequence {
 		return nil, nil, pgerr.New(pgerr.WrongObjectType, "%q is not a sequence", rel.Name)
 	}
-	seq := f.params[oid]
 	if seq == nil {
-		if seq, err = f.s.inst.Catalog.SequenceParams(f.snap, oid); err != nil {
-			return nil, nil, err
-		}
-		if seq == nil {
-			return nil, nil, pgerr.New(pgerr.InternalError, "cache lookup failed for sequence %d", oid)
-		}
-		f.params[oid] = seq
+		return nil, nil, pgerr.New(pgerr.InternalError, "cache lookup failed for sequence %d", oid)
 	}
+	f.params[oid] = seq
 	return rel, seq, nil
 }
 
@@ -389,7 +374,7 @@ func (f *seqFuncs) lastval() (types.Datum, error) {
 	rel := f.rels[elm.oid]
 	if rel == nil {
 		var err error
-		if rel, err = f.s.inst.Catalog.RelationByOID(f.snap, elm.oid); err != nil {
+		if rel, _, err = f.s.inst.Catalog.SequenceByOID(f.s.xact, f.snap, elm.oid); err != nil {
 			return nil, err
 		}
 		if rel == nil {
@@ -447,14 +432,14 @@ func (f *seqFuncs) serialSequence(table, column string) (types.Datum, error) {
 	}
 	cat := f.s.inst.Catalog
 	for _, typ := range []byte{catalog.DepAuto, catalog.DepInternal} {
-		seq, err := cat.OwnedSequence(f.snap, rel.OID, attnum, typ)
+		seq, err := cat.OwnedSequence(f.s.xact, f.snap, rel.OID, attnum, typ)
 		if err != nil {
 			return nil, err
 		}
 		if seq == nil {
 			continue
 		}
-		srel, err := f.relation(seq.Rel)
+		srel, _, err := f.sequence(seq.Rel)
 		if err != nil {
 			return nil, err
 		}
@@ -473,7 +458,7 @@ func (f *seqFuncs) identityDefault(rel *catalog.Relation, col int) (string, bool
 	if col < 0 || col >= len(rel.Attrs) || rel.Attrs[col].Identity == 0 || rel.Attrs[col].Dropped {
 		return "", false, nil
 	}
-	seq, err := f.s.inst.Catalog.OwnedSequence(f.snap, rel.OID, rel.Attrs[col].Num, catalog.DepInternal)
+	seq, err := f.s.inst.Catalog.OwnedSequence(f.s.xact, f.snap, rel.OID, rel.Attrs[col].Num, catalog.DepInternal)
 	if err != nil {
 		return "", true, err
 	}
