@@ -374,12 +374,21 @@ func (a *analyzer) like(e *ast.LikeExpr) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		// pattern := like_escape(pattern, escape)
-		f, err := a.callFunc("like_escape", []Expr{p, esc}, []int{e.Pattern.Position(), e.Escape.Position()}, e.Pos)
-		if err != nil {
-			return nil, err
+		// pattern := like_escape(pattern, escape), done now for constants.
+		pc, ok1 := p.(*Const)
+		ec, ok2 := esc.(*Const)
+		if !ok1 || !ok2 {
+			return nil, errAt(e.Escape.Position(), pgerr.FeatureNotSupported, "LIKE ... ESCAPE with a non-constant pattern or escape is not supported yet")
 		}
-		p = f
+		if pc.Val == nil || ec.Val == nil {
+			p = &Const{T: types.Text, Mod: -1, Pos: pc.Pos}
+		} else {
+			conv, err := likeEscape(pc.Val.(string), ec.Val.(string))
+			if err != nil {
+				return nil, errAt(e.Escape.Position(), pgerr.CodeOf(err), "%s", err.(*pgerr.Error).Message)
+			}
+			p = &Const{T: types.Text, Mod: -1, Val: conv, Pos: pc.Pos}
+		}
 	}
 	op := "~~"
 	switch e.Kind {
@@ -581,4 +590,37 @@ func (a *analyzer) rowInSubquery(e *ast.SubLink, row *ast.RowExpr) (Expr, error)
 		sl.T = types.Bool
 	}
 	return out, nil
+}
+
+// likeEscape rewrites a LIKE pattern written with escape character esc
+// into the default backslash form (like_escape); an empty esc means no
+// escape character at all.
+func likeEscape(pat, esc string) (string, error) {
+	if len([]rune(esc)) > 1 {
+		return "", pgerr.New(pgerr.InvalidEscapeSequence, "invalid escape string").
+			WithHint("Escape string must be empty or one character.")
+	}
+	var b strings.Builder
+	r := []rune(pat)
+	var e rune = -1
+	if esc != "" {
+		e = []rune(esc)[0]
+	}
+	for i := 0; i < len(r); i++ {
+		c := r[i]
+		switch {
+		case e >= 0 && c == e:
+			if i+1 >= len(r) {
+				return "", pgerr.New(pgerr.InvalidEscapeSequence, "LIKE pattern must not end with escape character")
+			}
+			i++
+			b.WriteByte('\\')
+			b.WriteRune(r[i])
+		case c == '\\':
+			b.WriteString("\\\\")
+		default:
+			b.WriteRune(c)
+		}
+	}
+	return b.String(), nil
 }
