@@ -496,6 +496,11 @@ func (a *analyzer) expr(n ast.Expr) (Expr, error) {
 		}
 		return a.coerce(arg, t, mod, 'e', e.Arg.Position())
 	case *ast.BinaryExpr:
+		if lr, ok := e.Left.(*ast.RowExpr); ok {
+			if rr, ok := e.Right.(*ast.RowExpr); ok {
+				return a.rowCompare(e, lr, rr)
+			}
+		}
 		l, err := a.expr(e.Left)
 		if err != nil {
 			return nil, err
@@ -532,6 +537,21 @@ func (a *analyzer) expr(n ast.Expr) (Expr, error) {
 		}
 		return out, nil
 	case *ast.NullTest:
+		if row, ok := e.Arg.(*ast.RowExpr); ok {
+			// ROW(...) IS NULL: every field is NULL; IS NOT NULL: none is.
+			var tests []Expr
+			for _, x := range row.Args {
+				v, err := a.expr(x)
+				if err != nil {
+					return nil, err
+				}
+				tests = append(tests, &NullTest{Arg: v, Not: e.Not})
+			}
+			if len(tests) == 1 {
+				return tests[0], nil
+			}
+			return &BoolExpr{Op: And, Args: tests}, nil
+		}
 		arg, err := a.expr(e.Arg)
 		if err != nil {
 			return nil, err

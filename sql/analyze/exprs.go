@@ -624,3 +624,70 @@ func likeEscape(pat, esc string) (string, error) {
 	}
 	return b.String(), nil
 }
+
+// rowCompare analyzes (a, b) op (c, d) with PostgreSQL's row comparison
+// semantics: = is all pairs equal, <> any pair different; the ordering
+// operators compare pairwise from the left, the first unequal pair
+// deciding, a NULL before that making the result NULL.
+func (a *analyzer) rowCompare(e *ast.BinaryExpr, l, r *ast.RowExpr) (Expr, error) {
+	if len(l.Args) != len(r.Args) {
+		return nil, errAt(e.Pos, pgerr.SyntaxError, "unequal number of entries in row expressions")
+	}
+	var ls, rs []Expr
+	for i := range l.Args {
+		x, err := a.expr(l.Args[i])
+		if err != nil {
+			return nil, err
+		}
+		y, err := a.expr(r.Args[i])
+		if err != nil {
+			return nil, err
+		}
+		ls, rs = append(ls, x), append(rs, y)
+	}
+	op := e.Op
+	if op == "!=" {
+		op = "<>"
+	}
+	pair := func(name string, i int) (Expr, error) {
+		return a.operator(name, copyExpr(ls[i]), copyExpr(rs[i]), e.Pos)
+	}
+	switch op {
+	case "=", "<>":
+		var parts []Expr
+		for i := range ls {
+			p, err := pair(op, i)
+			if err != nil {
+				return nil, err
+			}
+			parts = append(parts, p)
+		}
+		if len(parts) == 1 {
+			return parts[0], nil
+		}
+		b := And
+		if op == "<>" {
+			b = Or
+		}
+		return &BoolExpr{Op: b, Args: parts}, nil
+	case "<", "<=", ">", ">=":
+		strict := op[:1]
+		out := &CaseExpr{T: types.Bool, Else: &Const{T: types.Bool, Mod: -1, Val: len(op) == 2}}
+		for i := range ls {
+			ne, err := pair("<>", i)
+			if err != nil {
+				return nil, err
+			}
+			cmp, err := pair(strict, i)
+			if err != nil {
+				return nil, err
+			}
+			anyNull := &BoolExpr{Op: Or, Args: []Expr{&NullTest{Arg: copyExpr(ls[i])}, &NullTest{Arg: copyExpr(rs[i])}}}
+			out.Whens = append(out.Whens,
+				&CaseWhen{Cond: anyNull, Result: &Const{T: types.Bool, Mod: -1}},
+				&CaseWhen{Cond: ne, Result: cmp})
+		}
+		return out, nil
+	}
+	return nil, errAt(e.Pos, pgerr.FeatureNotSupported, "operator %s is not supported for row expressions", e.Op)
+}

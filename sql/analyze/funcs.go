@@ -468,8 +468,33 @@ func (a *analyzer) windowCall(e *ast.FuncCall, name string) (Expr, error) {
 }
 
 func (a *analyzer) windowSpec(w *ast.WindowDef) (*WindowSpec, error) {
-	if w.RefName != "" || w.Name != "" {
-		return nil, errAt(w.Pos, pgerr.FeatureNotSupported, "named windows are not supported yet")
+	if w.RefName != "" {
+		// OVER w / OVER (w ORDER BY ...): start from the named window
+		// (transformWindowDefinitions' copy rules).
+		base, ok := a.windows[w.RefName]
+		if !ok {
+			return nil, errAt(w.Pos, pgerr.UndefinedObject, "window %q does not exist", w.RefName)
+		}
+		if len(w.PartitionBy) > 0 {
+			return nil, errAt(w.Pos, pgerr.WindowingError, "cannot override PARTITION BY clause of window %q", w.RefName)
+		}
+		if len(w.OrderBy) > 0 && len(base.OrderBy) > 0 {
+			return nil, errAt(w.Pos, pgerr.WindowingError, "cannot override ORDER BY clause of window %q", w.RefName)
+		}
+		if base.Frame != nil {
+			return nil, errAt(w.Pos, pgerr.WindowingError, "cannot copy window %q because it has a frame clause", w.RefName)
+		}
+		merged := &ast.WindowDef{Pos: w.Pos, PartitionBy: base.PartitionBy, OrderBy: base.OrderBy, Frame: w.Frame}
+		if len(w.OrderBy) > 0 {
+			merged.OrderBy = w.OrderBy
+		}
+		if base.RefName != "" {
+			merged.RefName = base.RefName
+		}
+		w = merged
+		if w.RefName != "" {
+			return a.windowSpec(w)
+		}
 	}
 	spec := &WindowSpec{}
 	for _, p := range w.PartitionBy {

@@ -60,6 +60,8 @@ type analyzer struct {
 	// (parentWithoutNS): correlation found through the copy is the
 	// original's too.
 	orig *analyzer
+	// windows are the named windows of this level's WINDOW clause.
+	windows map[string]*ast.WindowDef
 	// setOpBranch: this level is an arm of UNION/INTERSECT/EXCEPT, whose
 	// unknown-typed outputs the set operation resolves.
 	setOpBranch bool
@@ -418,6 +420,15 @@ func (a *analyzer) simpleSelect(s *ast.SelectStmt) error {
 			return err
 		}
 	}
+	for _, w := range s.Windows {
+		if a.windows == nil {
+			a.windows = map[string]*ast.WindowDef{}
+		}
+		if _, dup := a.windows[w.Name]; dup {
+			return errAt(w.Pos, pgerr.WindowingError, "window %q is already defined", w.Name)
+		}
+		a.windows[w.Name] = w
+	}
 	a.clause = clauseTarget
 	targets, err := a.targetList(s.Targets)
 	if err != nil {
@@ -597,6 +608,13 @@ func (a *analyzer) expandGroupingSet(gs *ast.GroupingSet, addKey func(ast.Expr) 
 // column number, an output column name, or an expression over the input.
 func (a *analyzer) orderExpr(n ast.Expr) (Expr, error) {
 	q := a.q
+	if lit, ok := n.(*ast.Literal); ok && lit.Kind != ast.LitInteger && lit.Kind != ast.LitNull && (a.clause == clauseOrderBy || a.clause == clauseGroupBy) {
+		what := "ORDER BY"
+		if a.clause == clauseGroupBy {
+			what = "GROUP BY"
+		}
+		return nil, errAt(lit.Pos, pgerr.SyntaxError, "non-integer constant in %s", what)
+	}
 	if lit, ok := n.(*ast.Literal); ok && lit.Kind == ast.LitInteger {
 		k, _ := strconv.Atoi(lit.Val)
 		if k < 1 || k > len(q.Targets) {

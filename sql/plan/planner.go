@@ -337,7 +337,15 @@ func (p *planner) planSelect() (Node, error) {
 				k.Expr = up(k.Expr)
 			}
 		}
-		lay = layout{} // only positional Vars remain
+		// Only positional Vars remain above the Agg; outer references from
+		// subqueries in HAVING or the targets may still name grouped
+		// columns, found at their group key's position.
+		lay = layout{}
+		for i, g := range q.GroupBy {
+			if v, ok := g.(*analyze.Var); ok && v.RTE >= 0 {
+				lay[varKey{v.RTE, v.Col}] = i
+			}
+		}
 		if having != nil {
 			h, err := p.fix(having, lay)
 			if err != nil {
