@@ -278,8 +278,10 @@ func (a *analyzer) callFunc(name string, args []Expr, pos []int, callPos int) (E
 		m.argTypes = append(m.argTypes, f.Args[len(args)-1])
 	}
 	if f.RetSet {
-		if a.clause != clauseFrom {
-			return nil, errAt(callPos, pgerr.FeatureNotSupported, "set-returning functions are supported only in FROM for now")
+		switch a.clause {
+		case clauseFrom, clauseTarget:
+		default:
+			return nil, errAt(callPos, pgerr.FeatureNotSupported, "set-returning functions are not allowed in %s", clauseNames[a.clause])
 		}
 	}
 	fctx := &funcs.FuncContext{ArgTypes: m.argTypes, RetType: m.ret}

@@ -786,6 +786,9 @@ func (a *analyzer) targetList(list []*ast.ResTarget) ([]*Target, error) {
 				return nil, err
 			}
 		}
+		if err := checkSRFPlacement(e, rt.Val.Position()); err != nil {
+			return nil, err
+		}
 		name := rt.Name
 		if name == "" {
 			name = columnName(rt.Val)
@@ -1235,4 +1238,22 @@ func orderableArray(t *types.T) bool {
 	}
 	_, ok := types.LookupOperator("<", t.Elem, t.Elem)
 	return ok
+}
+
+// checkSRFPlacement allows a set-returning function only as a whole
+// output column (ProjectSet), not nested in another expression.
+func checkSRFPlacement(e Expr, pos int) error {
+	top := e
+	var bad bool
+	Walk(e, func(x Expr) bool {
+		if f, ok := x.(*FuncExpr); ok && f.SRF != nil && x != top {
+			bad = true
+		}
+		_, sub := x.(*SubLink)
+		return !sub
+	})
+	if bad {
+		return errAt(pos, pgerr.FeatureNotSupported, "set-returning functions inside other expressions are not supported yet")
+	}
+	return nil
 }

@@ -102,6 +102,12 @@ func (ec *Context) buildNode(n plan.Node) (Iter, error) {
 		return &values{ec: ec, rows: p.Rows}, nil
 	case *plan.ValuesScan:
 		return &values{ec: ec, rows: p.Rows}, nil
+	case *plan.ProjectSet:
+		child, err := ec.build(p.Child)
+		if err != nil {
+			return nil, err
+		}
+		return &projectSet{ec: ec, p: p, child: child}, nil
 	case *plan.Projection:
 		child, err := ec.build(p.Child)
 		if err != nil {
@@ -736,3 +742,92 @@ func (m *modifyTable) conflict(res mvcc.TMResult, link base.ItemPointer, vals []
 }
 
 func (m *modifyTable) Close() { m.child.Close() }
+
+// projectSet runs the set-returning targets of each input row in lockstep
+// (ExecProjectSet).
+type projectSet struct {
+	ec    *Context
+	p     *plan.ProjectSet
+	child Iter
+	in    *Row
+	nexts []func() (types.Datum, bool, error) // per target; nil for plain targets
+	done  []bool
+}
+
+func (ps *projectSet) Next() (*Row, error) {
+	for {
+		if ps.in == nil {
+			in, err := ps.child.Next()
+			if err != nil || in == nil {
+				return nil, err
+			}
+			ps.in = in
+			ps.nexts = make([]func() (types.Datum, bool, error), len(ps.p.Targets))
+			ps.done = make([]bool, len(ps.p.Targets))
+			for i, t := range ps.p.Targets {
+				f, ok := t.Expr.(*analyze.FuncExpr)
+				if !ok || f.SRF == nil {
+					continue
+				}
+				args := make([]types.Datum, len(f.Args))
+				isNull := false
+				for k, a := range f.Args {
+					if args[k], err = ps.ec.Eval(a, in.Vals); err != nil {
+						return nil, err
+					}
+					if args[k] == nil {
+						isNull = true
+					}
+				}
+				if isNull && f.Strict {
+					ps.done[i] = true // a strict SRF of NULL returns no rows
+					ps.nexts[i] = func() (types.Datum, bool, error) { return nil, false, nil }
+					continue
+				}
+				next, err := f.SRF(args)
+				if err != nil {
+					return nil, err
+				}
+				ps.nexts[i] = next
+			}
+		}
+		out := make([]types.Datum, len(ps.p.Targets))
+		any := false
+		for i, t := range ps.p.Targets {
+			if ps.nexts[i] == nil {
+				continue
+			}
+			if ps.done[i] {
+				continue
+			}
+			v, ok, err := ps.nexts[i]()
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				ps.done[i] = true
+				continue
+			}
+			out[i] = v
+			any = true
+			_ = t
+		}
+		if !any {
+			ps.in = nil
+			continue
+		}
+		for i, t := range ps.p.Targets {
+			if ps.nexts[i] != nil {
+				continue
+			}
+			v, err := ps.ec.Eval(t.Expr, ps.in.Vals)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = v
+		}
+		return &Row{Vals: out}, nil
+	}
+}
+
+func (ps *projectSet) Close() { ps.child.Close() }

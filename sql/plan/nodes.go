@@ -242,3 +242,16 @@ func (n *Materialize) Children() []Node    { return []Node{n.Child} }
 func (n *CTEScan) Children() []Node        { return nil }
 func (n *RecursiveUnion) Children() []Node { return []Node{n.NonRecursive, n.Recursive} }
 func (n *WorkTableScan) Children() []Node  { return nil }
+
+// ProjectSet is a Projection whose targets may be set-returning function
+// calls (SELECT generate_series(1, 3), unnest(a)): for each input row the
+// functions run in lockstep, one output row per step until all are done,
+// shorter ones giving NULL (PostgreSQL's ProjectSet).
+type ProjectSet struct {
+	C       Cost
+	Child   Node
+	Targets []*analyze.Target
+}
+
+func (n *ProjectSet) Est() *Cost       { return &n.C }
+func (n *ProjectSet) Children() []Node { return []Node{n.Child} }

@@ -406,6 +406,12 @@ func (p *planner) planSelect() (Node, error) {
 	}
 	proj.C.Width = 8 * len(proj.Targets)
 	node = proj
+	for _, t := range proj.Targets {
+		if f, ok := t.Expr.(*analyze.FuncExpr); ok && f.SRF != nil {
+			node = &ProjectSet{Child: proj.Child, Targets: proj.Targets, C: proj.C}
+			break
+		}
+	}
 	if len(onKeys) > 0 {
 		// DISTINCT ON: sort by the ON keys (then ORDER BY), keep each group's first row.
 		var keys []*analyze.SortKey
