@@ -106,7 +106,9 @@ type FuncExpr struct {
 	T      *types.T
 	Mod    int32
 	Strict bool
-	Fn     func(args []types.Datum) (types.Datum, error)
+	// Immutable functions over constants are computed at planning.
+	Immutable bool
+	Fn        func(args []types.Datum) (types.Datum, error)
 	// SRF starts a set-returning function (FROM items only).
 	SRF func(args []types.Datum) (func() (types.Datum, bool, error), error)
 }
@@ -165,6 +167,9 @@ type WindowSpec struct {
 	StartOffset Expr
 	EndKind     int
 	EndOffset   Expr
+	// Exclude is the frame's EXCLUDE option (ast.FrameExclusion: 0 no
+	// others, 1 current row, 2 group, 3 ties).
+	Exclude int
 }
 
 // SortKey is one ORDER BY item.
@@ -269,29 +274,54 @@ type RowExpr struct {
 	Args []Expr
 }
 
-func (e *FuncExpr) Type() *types.T          { return e.T }
-func (e *FuncExpr) Typmod() int32           { return e.Mod }
-func (e *Aggref) Type() *types.T            { return e.T }
-func (e *Aggref) Typmod() int32             { return -1 }
-func (e *WindowFunc) Type() *types.T        { return e.T }
-func (e *WindowFunc) Typmod() int32         { return -1 }
-func (e *CaseExpr) Type() *types.T          { return e.T }
-func (e *CaseExpr) Typmod() int32           { return -1 }
+func (e *FuncExpr) Type() *types.T   { return e.T }
+func (e *FuncExpr) Typmod() int32    { return e.Mod }
+func (e *Aggref) Type() *types.T     { return e.T }
+func (e *Aggref) Typmod() int32      { return -1 }
+func (e *WindowFunc) Type() *types.T { return e.T }
+func (e *WindowFunc) Typmod() int32  { return -1 }
+func (e *CaseExpr) Type() *types.T   { return e.T }
+func (e *CaseExpr) Typmod() int32 {
+	if e.ModSet {
+		return e.Mod
+	}
+	return -1
+}
 func (e *CaseTestExpr) Type() *types.T      { return e.T }
 func (e *CaseTestExpr) Typmod() int32       { return -1 }
 func (e *CoalesceExpr) Type() *types.T      { return e.T }
-func (e *CoalesceExpr) Typmod() int32       { return -1 }
+func (e *CoalesceExpr) Typmod() int32       { return commonTypmod(e.Args) }
 func (e *MinMaxExpr) Type() *types.T        { return e.T }
-func (e *MinMaxExpr) Typmod() int32         { return -1 }
+func (e *MinMaxExpr) Typmod() int32         { return commonTypmod(e.Args) }
 func (e *NullIfExpr) Type() *types.T        { return e.Eq.Args[0].Type() }
 func (e *NullIfExpr) Typmod() int32         { return e.Eq.Args[0].Typmod() }
 func (e *ScalarArrayOpExpr) Type() *types.T { return types.Bool }
 func (e *ScalarArrayOpExpr) Typmod() int32  { return -1 }
 func (e *ArrayExpr) Type() *types.T         { return e.T }
-func (e *ArrayExpr) Typmod() int32          { return -1 }
+func (e *ArrayExpr) Typmod() int32          { return commonTypmod(e.Elems) }
 func (e *SubLink) Type() *types.T           { return e.T }
-func (e *SubLink) Typmod() int32            { return -1 }
-func (e *OuterVar) Type() *types.T          { return e.Var.T }
-func (e *OuterVar) Typmod() int32           { return e.Var.Mod }
-func (e *RowExpr) Type() *types.T           { return types.Record }
-func (e *RowExpr) Typmod() int32            { return -1 }
+func (e *SubLink) Typmod() int32 {
+	if (e.Kind == ExprSubLink || e.Kind == ArraySubLink) && e.Query != nil && len(e.Query.Targets) == 1 {
+		return e.Query.Targets[0].Expr.Typmod()
+	}
+	return -1
+}
+
+// commonTypmod is the typmod all of es share, or -1 (as
+// exprTypmod does for COALESCE, GREATEST and ARRAY[]).
+func commonTypmod(es []Expr) int32 {
+	if len(es) == 0 {
+		return -1
+	}
+	m := es[0].Typmod()
+	for _, e := range es[1:] {
+		if e.Typmod() != m {
+			return -1
+		}
+	}
+	return m
+}
+func (e *OuterVar) Type() *types.T { return e.Var.T }
+func (e *OuterVar) Typmod() int32  { return e.Var.Mod }
+func (e *RowExpr) Type() *types.T  { return types.Record }
+func (e *RowExpr) Typmod() int32   { return -1 }

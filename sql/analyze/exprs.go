@@ -247,22 +247,8 @@ func (a *analyzer) caseExpr(e *ast.CaseExpr) (Expr, error) {
 			return nil, err
 		}
 	}
-	// The result keeps a typmod all arms share (a missing ELSE is a NULL
-	// of any typmod).
-	mod, same := int32(-1), true
-	for i, w := range out.Whens {
-		if i == 0 {
-			mod = w.Result.Typmod()
-		} else if w.Result.Typmod() != mod {
-			same = false
-		}
-	}
-	if out.Else != nil && out.Else.Typmod() != mod {
-		same = false
-	}
-	if same && mod >= 0 {
-		out.Mod, out.ModSet = mod, true
-	}
+	// The result keeps a typmod all arms share.
+	out.Mod, out.ModSet = caseTypmod(out.Whens, out.Else)
 	if arg != nil {
 		out.Arg = arg
 		// The comparisons were typed against the argument's type; coerce

@@ -290,7 +290,8 @@ func (a *analyzer) callFunc(name string, args []Expr, pos []int, callPos int) (E
 		base.ArgTypes, base.RetType = m.argTypes, m.ret
 		fctx = &base
 	}
-	fe := &FuncExpr{Name: name, OID: uint32(f.OID), Args: args, T: m.ret, Mod: -1, Strict: f.Strict}
+	fe := &FuncExpr{Name: name, OID: uint32(f.OID), Args: args, T: m.ret, Mod: -1, Strict: f.Strict,
+		Immutable: f.Volatility == funcs.Immutable && !f.RetSet}
 	if f.RetSet {
 		fe.SRF = func(vals []types.Datum) (func() (types.Datum, bool, error), error) {
 			next, err := f.CallSRF(fctx, vals)
@@ -522,6 +523,7 @@ func (a *analyzer) windowSpec(w *ast.WindowDef) (*WindowSpec, error) {
 	}
 	if f := w.Frame; f != nil {
 		spec.FrameMode = int(f.Mode)
+		spec.Exclude = int(f.Exclude)
 		spec.StartKind, spec.EndKind = int(f.Start.Kind), int(f.End.Kind)
 		var err error
 		if f.Start.Offset != nil {

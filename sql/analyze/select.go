@@ -123,6 +123,9 @@ func (a *analyzer) withClause(w *ast.WithClause) error {
 		}
 		cte := &CTE{Name: c.Name}
 		if w.Recursive && sel.Op == ast.Union && refersTo(sel.Right, c.Name) {
+			if countRefs(sel.Right, c.Name) > 1 {
+				return errAt(sel.Right.Pos, pgerr.InvalidRecursion, "recursive reference to query %q must not appear more than once", c.Name)
+			}
 			// WITH RECURSIVE name AS (non-recursive UNION [ALL] recursive)
 			cte.Recursive = true
 			cte.UnionAll = sel.All
@@ -349,7 +352,10 @@ func (a *analyzer) valuesLists(list [][]ast.Expr) ([][]Expr, []Column, error) {
 				return nil, nil, err
 			}
 		}
-		cols = append(cols, Column{Name: "column" + strconv.Itoa(c+1), T: t, Mod: -1})
+		for r := range rows {
+			col[r] = rows[r][c]
+		}
+		cols = append(cols, Column{Name: "column" + strconv.Itoa(c+1), T: t, Mod: commonTypmod(col)})
 	}
 	return rows, cols, nil
 }
@@ -455,6 +461,9 @@ func (a *analyzer) simpleSelect(s *ast.SelectStmt) error {
 		q.Distinct = true
 	}
 	for _, d := range s.DistinctOn {
+		if lit, ok := d.(*ast.Literal); ok && lit.Kind != ast.LitInteger && lit.Kind != ast.LitNull {
+			return errAt(lit.Pos, pgerr.SyntaxError, "non-integer constant in DISTINCT ON")
+		}
 		e, err := a.orderExpr(d)
 		if err != nil {
 			return err
@@ -1256,4 +1265,26 @@ func checkSRFPlacement(e Expr, pos int) error {
 		return errAt(pos, pgerr.FeatureNotSupported, "set-returning functions inside other expressions are not supported yet")
 	}
 	return nil
+}
+
+// countRefs counts the FROM items of s (not of its subqueries) that name
+// the WITH query name.
+func countRefs(s *ast.SelectStmt, name string) int {
+	n := 0
+	var walk func(t ast.TableExpr)
+	walk = func(t ast.TableExpr) {
+		switch x := t.(type) {
+		case *ast.RangeVar:
+			if x.Schema == "" && x.Name == name {
+				n++
+			}
+		case *ast.JoinExpr:
+			walk(x.Left)
+			walk(x.Right)
+		}
+	}
+	for _, f := range s.From {
+		walk(f)
+	}
+	return n
 }

@@ -54,7 +54,7 @@ func Simplify(e Expr) (Expr, error) {
 		}
 		return &CoalesceExpr{Args: args, T: x.T}, nil
 	case *CaseExpr:
-		cp := &CaseExpr{T: x.T}
+		cp := &CaseExpr{T: x.T, Mod: x.Mod, ModSet: x.ModSet}
 		var err error
 		if cp.Arg, err = Simplify(x.Arg); err != nil {
 			return nil, err
@@ -83,6 +83,7 @@ func Simplify(e Expr) (Expr, error) {
 				return nil, err
 			}
 		}
+		cp.Mod, cp.ModSet = caseTypmod(cp.Whens, cp.Else)
 		if len(cp.Whens) == 0 && cp.Arg == nil {
 			if cp.Else == nil {
 				return &Const{T: x.T, Mod: -1}, nil
@@ -154,6 +155,21 @@ func Simplify(e Expr) (Expr, error) {
 					return &Const{T: x.T, Mod: x.Mod}, nil
 				}
 			}
+		}
+		if x.Immutable && x.Fn != nil {
+			vals := make([]types.Datum, len(args))
+			for i, a := range args {
+				c, ok := a.(*Const)
+				if !ok {
+					return &cp, nil
+				}
+				vals[i] = c.Val
+			}
+			v, err := x.Fn(vals)
+			if err != nil {
+				return nil, err
+			}
+			return &Const{T: x.T, Mod: x.Mod, Val: v}, nil
 		}
 		return &cp, nil
 	}
@@ -237,4 +253,19 @@ func simplifyBool(x *BoolExpr) (Expr, error) {
 		return args[0], nil
 	}
 	return &BoolExpr{Op: x.Op, Args: args}, nil
+}
+
+// caseTypmod is the typmod a CASE keeps: the one every arm and the ELSE
+// share (no ELSE: a NULL without typmod).
+func caseTypmod(whens []*CaseWhen, els Expr) (int32, bool) {
+	if els == nil {
+		return -1, false
+	}
+	mod := els.Typmod()
+	for _, w := range whens {
+		if w.Result.Typmod() != mod {
+			return -1, false
+		}
+	}
+	return mod, mod >= 0
 }

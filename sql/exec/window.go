@@ -271,6 +271,9 @@ func (w *windowIter) computeFunc(wf *analyze.WindowFunc, pt *partition) ([]types
 			}
 		}
 	case "first_value", "last_value", "nth_value":
+		if w.p.Spec.Exclude != 0 {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "%s with a frame EXCLUDE clause is not supported yet", wf.Name)
+		}
 		fr, err := w.newFrames(pt)
 		if err != nil {
 			return nil, err
@@ -337,6 +340,33 @@ func (w *windowIter) computeAgg(wf *analyze.WindowFunc, pt *partition, out []typ
 			return err
 		}
 		return st.Add(args)
+	}
+	if ex := w.p.Spec.Exclude; ex != 0 {
+		// EXCLUDE CURRENT ROW / GROUP / TIES: each row's frame minus the
+		// excluded rows, aggregated afresh.
+		for i := range out {
+			s, e, err := fr.bounds(i)
+			if err != nil {
+				return err
+			}
+			st := agg.New()
+			for j := s; j < e; j++ {
+				if err := w.ec.tick(); err != nil {
+					return err
+				}
+				peer := pt.grp[j] == pt.grp[i]
+				if (ex == 1 && j == i) || (ex == 2 && peer) || (ex == 3 && peer && j != i) {
+					continue
+				}
+				if err := feed(st, j); err != nil {
+					return err
+				}
+			}
+			if out[i], err = st.Result(); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	if fr.fromStart() {
 		st := agg.New()

@@ -20,6 +20,8 @@ type planner struct {
 	cur layout
 	// ctes holds the plans of this level's WITH queries.
 	ctes []*cteInfo
+	// outCols are the planned output columns of a SELECT (names and types).
+	outCols []*analyze.Target
 	// push: this level is entered with a row pushed on the executor's
 	// outer-row stack (a sublink, a LATERAL subquery).
 	push bool
@@ -49,7 +51,11 @@ func Plan(q *analyze.Query) (*Stmt, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Stmt{Root: root, Columns: q.Targets, Query: q}, nil
+		cols := q.Targets
+		if p.outCols != nil {
+			cols = p.outCols // types as planned (after constant folding), like PostgreSQL's
+		}
+		return &Stmt{Root: root, Columns: cols, Query: q}, nil
 	case analyze.CmdInsert:
 		rte := q.RTable[q.Result]
 		var child Node
@@ -405,6 +411,7 @@ func (p *planner) planSelect() (Node, error) {
 		onKeys = append(onKeys, posVar(idx, d))
 	}
 	proj.C.Width = 8 * len(proj.Targets)
+	p.outCols = proj.Targets[:width:width]
 	node = proj
 	for _, t := range proj.Targets {
 		if f, ok := t.Expr.(*analyze.FuncExpr); ok && f.SRF != nil {
@@ -472,7 +479,7 @@ func (p *planner) planWindows(node Node, lay layout, width0 int, targets, sortEx
 			return nil, nil, nil, err
 		}
 		wf := fw.(*analyze.WindowFunc)
-		spec := &analyze.WindowSpec{FrameMode: w.Window.FrameMode, StartKind: w.Window.StartKind, EndKind: w.Window.EndKind}
+		spec := &analyze.WindowSpec{FrameMode: w.Window.FrameMode, StartKind: w.Window.StartKind, EndKind: w.Window.EndKind, Exclude: w.Window.Exclude}
 		if spec.StartOffset, err = p.fix(w.Window.StartOffset, layout{}); err != nil {
 			return nil, nil, nil, err
 		}

@@ -288,6 +288,7 @@ func buildOpImpls() map[string]opFunc {
 		}
 	}
 	m["dpow"] = func(_ *Session, l, r Datum) (Datum, error) { return FloatPow(f64(l), f64(r)) }
+	m["numeric_power"] = func(_ *Session, l, r Datum) (Datum, error) { return NumericPower(dec(l), dec(r)) }
 
 	// numeric
 	numBin := func(f func(a, b *apd.Decimal) (*apd.Decimal, error)) opFunc {

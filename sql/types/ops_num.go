@@ -323,3 +323,60 @@ func NumericMod(a, b *apd.Decimal) (*apd.Decimal, error) {
 	y.Mul(y, pow10(int(b.Exponent-e)))
 	return normNumeric(decOf(new(big.Int).Rem(x, y), e))
 }
+
+// NumericPower mirrors numeric_power: the result scale is what PostgreSQL's
+// power_var picks, NUMERIC_MIN_SIG_DIGITS (16) minus the result's
+// estimated decimal weight, at least the inputs' scales, at most 1000.
+func NumericPower(base, exp *apd.Decimal) (*apd.Decimal, error) {
+	if base.Form != apd.Finite || exp.Form != apd.Finite {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "power of NaN or infinity is not supported yet")
+	}
+	isInt := func(d *apd.Decimal) bool {
+		var i apd.Decimal
+		_, _ = apd.BaseContext.RoundToIntegralExact(&i, d)
+		return i.Cmp(d) == 0
+	}
+	if base.IsZero() && exp.Negative {
+		return nil, pgerr.New(pgerr.InvalidArgumentForPowerFunction, "zero raised to a negative power is undefined")
+	}
+	if base.Negative && !isInt(exp) {
+		return nil, pgerr.New(pgerr.InvalidArgumentForPowerFunction, "a negative number raised to a non-integer power yields a complex result")
+	}
+	if base.IsZero() {
+		if exp.IsZero() {
+			return apd.New(1, 0), nil
+		}
+		return apd.New(0, 0), nil
+	}
+	bf, _ := base.Float64()
+	ef, _ := exp.Float64()
+	val := ef * math.Log10(math.Abs(bf))
+	if val > 2000 || val < -2000 {
+		return nil, pgerr.New(pgerr.NumericValueOutOfRange, "value overflows numeric format")
+	}
+	rscale := 16 - int(val)
+	if s := NumericDScale(base); rscale < s {
+		rscale = s
+	}
+	if s := NumericDScale(exp); rscale < s {
+		rscale = s
+	}
+	if rscale < 0 {
+		rscale = 0
+	}
+	if rscale > 1000 {
+		rscale = 1000
+	}
+	ctx := apd.BaseContext.WithPrecision(uint32(rscale + 40 + int(math.Abs(val))))
+	res := new(apd.Decimal)
+	if _, err := ctx.Pow(res, base, exp); err != nil {
+		return nil, pgerr.New(pgerr.NumericValueOutOfRange, "value overflows numeric format")
+	}
+	out := new(apd.Decimal)
+	rc := apd.BaseContext.WithPrecision(2000)
+	rc.Rounding = apd.RoundHalfUp
+	if _, err := rc.Quantize(out, res, int32(-rscale)); err != nil {
+		return nil, pgerr.New(pgerr.NumericValueOutOfRange, "value overflows numeric format")
+	}
+	return out, nil
+}

@@ -72,6 +72,7 @@ var pgOperator = []opRow{
 	{1360, "+", 1082, 1083, 1114, "datetime_pl", 1363, 0, false, false},
 	{597, "||/", 0, 701, 701, "dcbrt", 0, 0, false, false},
 	{965, "^", 701, 701, 701, "dpow", 0, 0, false, false},
+	{1038, "^", 1700, 1700, 1700, "numeric_power", 0, 0, false, false},
 	{596, "|/", 0, 701, 701, "dsqrt", 0, 0, false, false},
 	{1118, "/", 700, 701, 701, "float48div", 0, 0, false, false},
 	{1120, "=", 700, 701, 16, "float48eq", 1130, 1121, true, true},
