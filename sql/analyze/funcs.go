@@ -411,14 +411,7 @@ func (a *analyzer) aggCall(e *ast.FuncCall, name string) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		k := &SortKey{Expr: x, Desc: sb.Dir == ast.SortDesc}
-		k.NullsFirst = k.Desc
-		if sb.Nulls == ast.NullsFirst {
-			k.NullsFirst = true
-		} else if sb.Nulls == ast.NullsLast {
-			k.NullsFirst = false
-		}
-		ag.OrderBy = append(ag.OrderBy, k)
+		ag.OrderBy = append(ag.OrderBy, sortKey(sb, x))
 	}
 	ag.ID = len(a.q.Aggs)
 	a.q.Aggs = append(a.q.Aggs, ag)
@@ -512,14 +505,7 @@ func (a *analyzer) windowSpec(w *ast.WindowDef) (*WindowSpec, error) {
 		if err != nil {
 			return nil, err
 		}
-		k := &SortKey{Expr: x, Desc: sb.Dir == ast.SortDesc}
-		k.NullsFirst = k.Desc
-		if sb.Nulls == ast.NullsFirst {
-			k.NullsFirst = true
-		} else if sb.Nulls == ast.NullsLast {
-			k.NullsFirst = false
-		}
-		spec.OrderBy = append(spec.OrderBy, k)
+		spec.OrderBy = append(spec.OrderBy, sortKey(sb, x))
 	}
 	if f := w.Frame; f != nil {
 		spec.FrameMode = int(f.Mode)

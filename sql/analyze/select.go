@@ -687,14 +687,7 @@ func (a *analyzer) orderLimit(s *ast.SelectStmt) error {
 				return err
 			}
 		}
-		k := &SortKey{Expr: e, Desc: sb.Dir == ast.SortDesc}
-		k.NullsFirst = k.Desc
-		if sb.Nulls == ast.NullsFirst {
-			k.NullsFirst = true
-		} else if sb.Nulls == ast.NullsLast {
-			k.NullsFirst = false
-		}
-		q.Sort = append(q.Sort, k)
+		q.Sort = append(q.Sort, sortKey(sb, e))
 	}
 	if q.Distinct && len(q.DistinctOn) == 0 {
 		// With DISTINCT, ORDER BY expressions must appear in the select list.
@@ -1287,4 +1280,18 @@ func countRefs(s *ast.SelectStmt, name string) int {
 		walk(f)
 	}
 	return n
+}
+
+// sortKey makes the key of an ORDER BY item over e: NULLS LAST for ASC
+// and NULLS FIRST for DESC unless written otherwise, as PostgreSQL.
+func sortKey(sb *ast.SortBy, e Expr) *SortKey {
+	k := &SortKey{Expr: e, Desc: sb.Dir == ast.SortDesc}
+	k.NullsFirst = k.Desc
+	switch sb.Nulls {
+	case ast.NullsFirst:
+		k.NullsFirst = true
+	case ast.NullsLast:
+		k.NullsFirst = false
+	}
+	return k
 }
