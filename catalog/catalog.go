@@ -58,6 +58,8 @@ type Catalog struct {
 
 	mu      sync.Mutex
 	cache   map[relKey]*Relation
+	nsCache map[string]nsEntry
+	memo    map[string]any
 	changed map[*mvcc.Xact]*xactChanges
 	// committing counts catalog-changing transactions between PreCommit
 	// and XactDone; lastDDL is the xid of the last one that committed.
@@ -136,7 +138,7 @@ func (c *Catalog) XactDone(x *mvcc.Xact, committed bool) []base.RelFileNode {
 		c.committing--
 	}
 	if committed {
-		c.cache = map[relKey]*Relation{}
+		c.resetCaches()
 		c.lastDDL = x.XID()
 		return ch.dropped
 	}
@@ -153,7 +155,7 @@ func (c *Catalog) PreCommit(x *mvcc.Xact) {
 	if ch, ok := c.changed[x]; ok && !ch.committing {
 		ch.committing = true
 		c.committing++
-		c.cache = map[relKey]*Relation{}
+		c.resetCaches()
 	}
 }
 
@@ -171,7 +173,7 @@ func (c *Catalog) cacheUsable(snap *mvcc.Snapshot) bool {
 // Invalidate empties the relation cache.
 func (c *Catalog) Invalidate() {
 	c.mu.Lock()
-	c.cache = map[relKey]*Relation{}
+	c.resetCaches()
 	c.mu.Unlock()
 }
 
@@ -275,6 +277,75 @@ func (c *Catalog) LookupNamespace(snap *mvcc.Snapshot, name string) (base.OID, b
 	return oid, found, err
 }
 
+// LookupNamespaceX is LookupNamespace through the cache, for transaction
+// x (which reads around the cache when it changed the catalog, C3).
+func (c *Catalog) LookupNamespaceX(x *mvcc.Xact, snap *mvcc.Snapshot, name string) (base.OID, bool, error) {
+	useCache := !c.hasChanges(x)
+	if useCache {
+		c.mu.Lock()
+		e, ok := c.nsCache[name]
+		ok = ok && c.cacheUsable(snap)
+		c.mu.Unlock()
+		if ok {
+			return e.oid, e.found, nil
+		}
+	}
+	oid, found, err := c.LookupNamespace(snap, name)
+	if err == nil && useCache {
+		c.mu.Lock()
+		if c.cacheUsable(snap) {
+			if c.nsCache == nil {
+				c.nsCache = map[string]nsEntry{}
+			}
+			c.nsCache[name] = nsEntry{oid, found}
+		}
+		c.mu.Unlock()
+	}
+	return oid, found, err
+}
+
+type nsEntry struct {
+	oid   base.OID
+	found bool
+}
+
+// resetCaches empties the relation, namespace and derived caches; c.mu
+// is held.
+func (c *Catalog) resetCaches() {
+	c.cache = map[relKey]*Relation{}
+	c.nsCache = nil
+	c.memo = nil
+}
+
+// Memo caches a value computed from the catalog (a table's indexes, its
+// constraints) under the relation cache's rules (C3): dropped when a
+// catalog change commits, bypassed by a transaction that changed the
+// catalog. Callers must not modify what it returns.
+func (c *Catalog) Memo(x *mvcc.Xact, snap *mvcc.Snapshot, key string, compute func() (any, error)) (any, error) {
+	useCache := !c.hasChanges(x)
+	if useCache {
+		c.mu.Lock()
+		v, ok := c.memo[key]
+		ok = ok && c.cacheUsable(snap)
+		c.mu.Unlock()
+		if ok {
+			return v, nil
+		}
+	}
+	v, err := compute()
+	if err == nil && useCache {
+		c.mu.Lock()
+		if c.cacheUsable(snap) {
+			if c.memo == nil {
+				c.memo = map[string]any{}
+			}
+			c.memo[key] = v
+		}
+		c.mu.Unlock()
+	}
+	return v, err
+}
+
 // LookupRelation finds a relation by schema and name; nil if there is none.
 // x is the calling transaction (may be nil): when it changed the catalog
 // the cache is bypassed (C3).
@@ -298,8 +369,20 @@ func (c *Catalog) LookupRelation(x *mvcc.Xact, snap *mvcc.Snapshot, ns base.OID,
 		}
 		return true, nil
 	})
-	if err != nil || rel == nil {
+	if err != nil {
 		return nil, err
+	}
+	if rel == nil {
+		// Misses are cached too: every unqualified name is first looked
+		// for in pg_catalog.
+		if useCache {
+			c.mu.Lock()
+			if c.cacheUsable(snap) {
+				c.cache[key] = nil
+			}
+			c.mu.Unlock()
+		}
+		return nil, nil
 	}
 	if err := c.loadAttrs(snap, rel); err != nil {
 		return nil, err

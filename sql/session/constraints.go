@@ -164,7 +164,7 @@ func actionOps(action byte, op uint8) uint8 {
 // loadOwn loads t's CHECK constraints and foreign keys, and its indexes
 // (which an action that updates its rows maintains).
 func (g *conGraph) loadOwn(t *conTable) error {
-	cons, err := g.s.inst.Catalog.Constraints(g.snap, t.ct.Rel.OID)
+	cons, err := g.s.constraintsOf(g.snap, t.ct.Rel.OID)
 	if err != nil {
 		return err
 	}
@@ -213,7 +213,7 @@ func (g *conGraph) loadOwn(t *conTable) error {
 // loadReferencing loads the foreign keys that reference t, with an index
 // of each referencing table to find its referencing rows by.
 func (g *conGraph) loadReferencing(t *conTable) error {
-	cons, err := g.s.inst.Catalog.ForeignKeysReferencing(g.snap, t.ct.Rel.OID)
+	cons, err := g.s.foreignKeysTo(g.snap, t.ct.Rel.OID)
 	if err != nil {
 		return err
 	}
@@ -272,7 +272,7 @@ func (g *conGraph) foreignKey(con *catalog.Constraint) (*plan.ForeignKey, error)
 
 func (g *conGraph) catalogIndexes(t *conTable) ([]*catalog.Index, error) {
 	if t.indexes == nil {
-		ixs, err := g.s.inst.Catalog.Indexes(g.snap, t.ct.Rel.OID)
+		ixs, err := g.s.indexesOf(g.snap, t.ct.Rel.OID)
 		if err != nil {
 			return nil, err
 		}

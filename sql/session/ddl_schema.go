@@ -40,7 +40,7 @@ func (s *Session) searchPathNames() []string {
 func (s *Session) searchPath(snap *mvcc.Snapshot) (path, explicit []base.OID, err error) {
 	seen := map[base.OID]bool{}
 	for _, name := range s.searchPathNames() {
-		ns, ok, err := s.inst.Catalog.LookupNamespace(snap, name)
+		ns, ok, err := s.inst.Catalog.LookupNamespaceX(s.xact, snap, name)
 		if err != nil {
 			return nil, nil, err
 		}

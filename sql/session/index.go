@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 
 	"github.com/tuskdb/tusk/access/btree"
 	"github.com/tuskdb/tusk/access/heap"
@@ -127,7 +128,7 @@ func (s *Session) attachIndexList(snap *mvcc.Snapshot, root plan.Node) error {
 	if !ok || m.Cmd == analyze.CmdDelete { // DELETE adds no entries
 		return nil
 	}
-	ixs, err := s.inst.Catalog.Indexes(snap, m.Rel.OID)
+	ixs, err := s.indexesOf(snap, m.Rel.OID)
 	if err != nil {
 		return err
 	}
@@ -281,4 +282,37 @@ func describeKey(table *catalog.Relation, cols []int, key [][]byte) (string, str
 		v += types.Format(t, d)
 	}
 	return c, v
+}
+
+// indexesOf returns a table's indexes through the catalog's memo cache.
+func (s *Session) indexesOf(snap *mvcc.Snapshot, table base.OID) ([]*catalog.Index, error) {
+	v, err := s.inst.Catalog.Memo(s.xact, snap, fmt.Sprintf("indexes:%d", table), func() (any, error) {
+		return s.inst.Catalog.Indexes(snap, table)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]*catalog.Index), nil
+}
+
+// constraintsOf returns a table's constraints through the memo cache.
+func (s *Session) constraintsOf(snap *mvcc.Snapshot, table base.OID) ([]*catalog.Constraint, error) {
+	v, err := s.inst.Catalog.Memo(s.xact, snap, fmt.Sprintf("constraints:%d", table), func() (any, error) {
+		return s.inst.Catalog.Constraints(snap, table)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]*catalog.Constraint), nil
+}
+
+// foreignKeysTo returns the foreign keys referencing a table, memoized.
+func (s *Session) foreignKeysTo(snap *mvcc.Snapshot, table base.OID) ([]*catalog.Constraint, error) {
+	v, err := s.inst.Catalog.Memo(s.xact, snap, fmt.Sprintf("fkeys-to:%d", table), func() (any, error) {
+		return s.inst.Catalog.ForeignKeysReferencing(snap, table)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]*catalog.Constraint), nil
 }
