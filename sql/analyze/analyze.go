@@ -90,6 +90,14 @@ func Analyze(stmt ast.Stmt, env *Env) (*Query, error) {
 	return a.q, nil
 }
 
+// withPos reports err, an error found without a position (operator or
+// function resolution), at the 0-based offset pos of the query text.
+func withPos(pos int, err error) *pgerr.Error {
+	pe := *pgerr.As(err)
+	pe.Position = pos + 1
+	return &pe
+}
+
 func errAt(pos int, code pgerr.Code, format string, args ...any) *pgerr.Error {
 	return pgerr.New(code, format, args...).WithPosition(pos + 1)
 }
@@ -741,7 +749,7 @@ func (a *analyzer) operatorExpr(name string, l, r Expr, pos int) (*OpExpr, error
 		}
 	}
 	if err != nil {
-		return nil, errAt(pos, pgerr.CodeOf(err), "%s", err.(*pgerr.Error).Message).WithHint("%s", err.(*pgerr.Error).Hint)
+		return nil, withPos(pos, err)
 	}
 	out := &OpExpr{Op: op}
 	out.T, _ = types.ByOID(op.Result)

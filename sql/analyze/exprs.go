@@ -103,7 +103,7 @@ func (a *analyzer) moreExpr(n ast.Expr) (Expr, error) {
 		}
 		op, err := selectOperator(e.Op, l.Type(), r.Type().Elem)
 		if err != nil {
-			return nil, errAt(e.Pos, pgerr.CodeOf(err), "%s", err.(*pgerr.Error).Message)
+			return nil, withPos(e.Pos, err)
 		}
 		lt, _ := types.ByOID(op.Left)
 		if l, err = a.coerce(l, lt, -1, 'i', e.Pos); err != nil {
@@ -341,7 +341,7 @@ func (a *analyzer) inList(e *ast.InExpr) (Expr, error) {
 	}
 	op, err := selectOperator(name, t, t)
 	if err != nil {
-		return nil, errAt(e.Pos, pgerr.CodeOf(err), "%s", err.(*pgerr.Error).Message)
+		return nil, withPos(e.Pos, err)
 	}
 	return &ScalarArrayOpExpr{Op: op, All: e.Not, Left: x, Elems: elems}, nil
 }
@@ -371,7 +371,7 @@ func (a *analyzer) like(e *ast.LikeExpr) (Expr, error) {
 		} else {
 			conv, err := likeEscape(pc.Val.(string), ec.Val.(string))
 			if err != nil {
-				return nil, errAt(e.Escape.Position(), pgerr.CodeOf(err), "%s", err.(*pgerr.Error).Message)
+				return nil, withPos(e.Escape.Position(), err)
 			}
 			p = &Const{T: types.Text, Mod: -1, Val: conv, Pos: pc.Pos}
 		}
@@ -454,7 +454,7 @@ func (a *analyzer) subLink(e *ast.SubLink) (Expr, error) {
 		sub := q.Targets[0].Expr
 		op, err := selectOperator(e.Op, test.Type(), sub.Type())
 		if err != nil {
-			return nil, errAt(e.Pos, pgerr.CodeOf(err), "%s", err.(*pgerr.Error).Message)
+			return nil, withPos(e.Pos, err)
 		}
 		lt, _ := types.ByOID(op.Left)
 		rt, _ := types.ByOID(op.Right)

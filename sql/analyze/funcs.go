@@ -259,8 +259,7 @@ func (a *analyzer) callFunc(name string, args []Expr, pos []int, callPos int) (E
 	}
 	m, err := selectFunc(name, in, func(f *funcs.Func) bool { return f.Kind == funcs.KindNormal })
 	if err != nil {
-		pe := err.(*pgerr.Error)
-		return nil, errAt(callPos, pe.Code, "%s", pe.Message).WithHint("%s", pe.Hint)
+		return nil, withPos(callPos, err)
 	}
 	for i := range args {
 		p := callPos
@@ -376,11 +375,10 @@ func (a *analyzer) aggCall(e *ast.FuncCall, name string) (Expr, error) {
 	}
 	m, err := selectFunc(name, in, func(f *funcs.Func) bool { return f.Kind == funcs.KindAggregate })
 	if err != nil {
-		pe := err.(*pgerr.Error)
 		if e.Star {
 			return nil, errAt(e.Pos, pgerr.UndefinedFunction, "function %s(*) does not exist", name)
 		}
-		return nil, errAt(e.Pos, pe.Code, "%s", pe.Message).WithHint("%s", pe.Hint)
+		return nil, withPos(e.Pos, err)
 	}
 	for i := range args {
 		if args[i], err = a.coerce(args[i], m.argTypes[i], -1, 'i', e.Args[i].Position()); err != nil {
@@ -436,8 +434,7 @@ func (a *analyzer) windowCall(e *ast.FuncCall, name string) (Expr, error) {
 	}
 	m, err := selectFunc(name, in, func(f *funcs.Func) bool { return f.Kind == funcs.KindWindow || f.Kind == funcs.KindAggregate })
 	if err != nil {
-		pe := err.(*pgerr.Error)
-		return nil, errAt(e.Pos, pe.Code, "%s", pe.Message).WithHint("%s", pe.Hint)
+		return nil, withPos(e.Pos, err)
 	}
 	for i := range args {
 		if args[i], err = a.coerce(args[i], m.argTypes[i], -1, 'i', e.Args[i].Position()); err != nil {
