@@ -154,7 +154,19 @@ func Open(dir string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &DB{inst: inst, settings: c.settings, active: map[*session.Session]bool{}}, nil
+	db := &DB{inst: inst, settings: c.settings, active: map[*session.Session]bool{}}
+	// initdb's system_views.sql: the views over the catalog and the
+	// statistics every database has.
+	s, err := db.session()
+	if err == nil {
+		err = s.EnsureSystemViews(context.Background())
+		db.release(s)
+	}
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 // OpenDSN opens a database from a DSN: a directory, optionally followed by

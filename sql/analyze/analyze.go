@@ -59,6 +59,11 @@ type SessionFuncDef struct {
 	Ret    *types.T
 	Strict bool
 	Fn     func(args []types.Datum) (types.Datum, error)
+	// SRF makes the function set-returning (allowed in FROM only): it
+	// starts the function, and next yields values until ok is false. With
+	// OutCols, each value is a []types.Datum row of those columns.
+	SRF     func(args []types.Datum) (next func() (types.Datum, bool, error), err error)
+	OutCols []Column
 }
 
 // Analyze analyzes a SELECT, INSERT, UPDATE or DELETE statement.

@@ -111,6 +111,10 @@ type FuncExpr struct {
 	Fn        func(args []types.Datum) (types.Datum, error)
 	// SRF starts a set-returning function (FROM items only).
 	SRF func(args []types.Datum) (func() (types.Datum, bool, error), error)
+	// OutCols, when set, makes the function return rows of these columns
+	// (a record-returning function such as pg_stat_get_activity): every
+	// value SRF yields is a []types.Datum of len(OutCols).
+	OutCols []Column
 }
 
 // AggState accumulates one group's input of an aggregate.

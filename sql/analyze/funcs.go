@@ -254,7 +254,10 @@ func (a *analyzer) callFunc(name string, args []Expr, pos []int, callPos int) (E
 					}
 				}
 			}
-			return &FuncExpr{Name: name, OID: d.OID, Args: args, T: d.Ret, Mod: -1, Strict: d.Strict, Fn: d.Fn}, nil
+			if d.SRF != nil && a.clause != clauseFrom {
+				return nil, errAt(callPos, pgerr.FeatureNotSupported, "set-returning function %s is only supported in FROM", name)
+			}
+			return &FuncExpr{Name: name, OID: d.OID, Args: args, T: d.Ret, Mod: -1, Strict: d.Strict, Fn: d.Fn, SRF: d.SRF, OutCols: d.OutCols}, nil
 		}
 	}
 	m, err := selectFunc(name, in, func(f *funcs.Func) bool { return f.Kind == funcs.KindNormal })
@@ -335,13 +338,16 @@ func (a *analyzer) rangeFunction(n *ast.RangeFunction, add func(*RTE) (*JoinNode
 	fe := e.(*FuncExpr)
 	rte := &RTE{Kind: RTEFunction, Func: fe, Alias: name, Lateral: true}
 	rte.Cols = []Column{{Name: name, T: fe.T, Mod: -1}}
+	if fe.OutCols != nil {
+		rte.Cols = append([]Column(nil), fe.OutCols...)
+	}
 	if n.WithOrdinality {
 		rte.Cols = append(rte.Cols, Column{Name: "ordinality", T: types.Int8, Mod: -1})
 	}
 	if err := applyAlias(rte, n.Alias); err != nil {
 		return nil, nil, err
 	}
-	if n.Alias != nil && len(n.Alias.Columns) == 0 && len(rte.Cols) > 0 {
+	if n.Alias != nil && len(n.Alias.Columns) == 0 && len(rte.Cols) > 0 && fe.OutCols == nil {
 		rte.Cols[0].Name = n.Alias.Name // a scalar function's column takes the alias
 	}
 	jn, items := add(rte)

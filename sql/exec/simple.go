@@ -83,10 +83,20 @@ func (f *functionScan) Next() (*Row, error) {
 		return nil, nil
 	}
 	f.ord++
-	if f.p.Ordinality {
-		return &Row{Vals: []types.Datum{v, f.ord}}, nil
+	var vals []types.Datum
+	if f.p.Record {
+		r, ok := v.([]types.Datum)
+		if !ok || len(r) != f.p.Width {
+			return nil, pgerr.New(pgerr.InternalError, "function %s returned a row of the wrong shape", f.p.Name)
+		}
+		vals = append(make([]types.Datum, 0, len(r)+1), r...)
+	} else {
+		vals = []types.Datum{v}
 	}
-	return &Row{Vals: []types.Datum{v}}, nil
+	if f.p.Ordinality {
+		vals = append(vals, f.ord)
+	}
+	return &Row{Vals: vals}, nil
 }
 
 func (f *functionScan) Close() {}

@@ -70,7 +70,7 @@ func (p *planner) planLateral(ri int, outer layout) (*rel, error) {
 			}
 		}
 		out := &rel{lay: layoutOf(ri, len(rte.Cols)), width: len(rte.Cols), rtes: map[int]bool{ri: true}, isLateral: true}
-		out.node = &FunctionScan{Name: rte.Func.Name, Args: args, SRF: rte.Func.SRF, Ordinality: len(rte.Cols) > 1, C: Cost{Total: 10, Rows: 1000}}
+		out.node = functionScan(rte, args)
 		return out, nil
 	}
 	saved := p.cur
@@ -485,8 +485,7 @@ func (p *planner) planRTE(ri int) (*rel, error) {
 		if err != nil {
 			return nil, err
 		}
-		out.node = &FunctionScan{Name: rte.Func.Name, Args: args, SRF: rte.Func.SRF, Ordinality: len(rte.Cols) > 1,
-			C: Cost{Total: 10, Rows: 1000}}
+		out.node = functionScan(rte, args)
 	case analyze.RTECTE:
 		n, err := p.cteRef(rte.CTE, rte.CTELevel)
 		if err != nil {
@@ -497,4 +496,15 @@ func (p *planner) planRTE(ri int) (*rel, error) {
 		return nil, pgerr.New(pgerr.FeatureNotSupported, "this FROM item cannot be planned yet")
 	}
 	return out, nil
+}
+
+// functionScan plans a function in FROM; PostgreSQL estimates 1000 rows
+// for a set-returning function it knows nothing about.
+func functionScan(rte *analyze.RTE, args []analyze.Expr) *FunctionScan {
+	width := 1
+	if rte.Func.OutCols != nil {
+		width = len(rte.Func.OutCols)
+	}
+	return &FunctionScan{Name: rte.Func.Name, Args: args, SRF: rte.Func.SRF, Ordinality: len(rte.Cols) > width,
+		Record: rte.Func.OutCols != nil, Width: width, C: Cost{Total: 10, Rows: 1000}}
 }

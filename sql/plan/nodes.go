@@ -51,6 +51,10 @@ type FunctionScan struct {
 	SRF func(args []any) (next func() (v any, ok bool, err error), err error)
 	// Ordinality adds a bigint row-number column (WITH ORDINALITY).
 	Ordinality bool
+	// Record: each value SRF yields is a []types.Datum row of Width
+	// columns (a record-returning function, analyze.FuncExpr.OutCols).
+	Record bool
+	Width  int
 }
 
 // NestLoop joins by evaluating Qual for every pair of outer and inner
@@ -65,7 +69,11 @@ type NestLoop struct {
 	OuterWidth, InnerWidth int
 	// Lateral: the inner side reads the current outer row (a LATERAL
 	// item): it is rebuilt per outer row with that row pushed as the
-	// enclosing row of OuterVar{Levels: 1}.
+	// enclosing row of OuterVar{Levels: 1}. A parameterized inner scan
+	// (an IndexScan whose ScanKey.Arg reads the outer row, PostgreSQL's
+	// "nested loop with parameters") is Lateral too; the executor may
+	// rescan such an inner side with the new outer row instead of
+	// rebuilding it.
 	Lateral bool
 }
 

@@ -74,7 +74,7 @@ type seqFuncs struct {
 // sequence before asking next.
 func (s *Session) sequenceEnv(env *analyze.Env, snap *mvcc.Snapshot) {
 	f := &seqFuncs{s: s, snap: snap, rels: map[base.OID]*catalog.Relation{}, params: map[base.OID]*catalog.Sequence{}}
-	env.SessionFunc = f.lookup
+	env.SessionFunc = s.chainFuncs(snap, f.lookup)
 	env.RegclassIn = f.regclassIn
 	next := env.ColumnDefault
 	env.ColumnDefault = func(rel *catalog.Relation, col int) (string, error) {
