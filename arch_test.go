@@ -12,6 +12,7 @@ import (
 var layer = map[string]int{
 	"internal/base":     0,
 	"internal/pgerr":    0,
+	"internal/pgstat":   1,
 	"vfs":               1,
 	"sql/types":         1,
 	"sql/funcs":         2,
@@ -33,6 +34,7 @@ var layer = map[string]int{
 	"sql/analyze":       8,
 	"sql/plan":          9,
 	"sql/exec":          10,
+	"sql/explain":       10, // formats plan (9) with exec's statistics; imported by session
 	"sql/session":       11,
 	"":                  12, // package tusk
 	"examples":          13,

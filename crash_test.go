@@ -24,7 +24,36 @@ var crashTrials = flag.Int("crash-trials", 50, "trials of the SIGKILL crash test
 // count or a counter that disagrees with the rows.
 const crashSchema = `CREATE TABLE pairs (id int8, part int4, sync bool);
 CREATE TABLE counter (n int8);
-INSERT INTO counter VALUES (0)`
+INSERT INTO counter VALUES (0);
+CREATE INDEX pairs_id ON pairs (id);
+CREATE UNIQUE INDEX pairs_id_part ON pairs (id, part) INCLUDE (sync);
+CREATE INDEX pairs_mod ON pairs ((id % 7) DESC) WHERE sync;
+CREATE INDEX counter_n ON counter (n)`
+
+// crashIndexes is how many indexes crashSchema creates.
+const crashIndexes = 4
+
+// checkCrashIndexes runs amcheck's bt_index_check(index, heapallindexed)
+// on every index of the crash schema: keys ordered, links consistent,
+// every heap tuple whose inserter did not abort indexed exactly once with
+// its key, every entry pointing at a tuple (sql/session/amcheck_heap.go).
+func checkCrashIndexes(t *testing.T, db *DB) {
+	t.Helper()
+	rows, err := db.Query(ctx, "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'i' AND n.nspname = 'public' ORDER BY 1")
+	require.NoError(t, err)
+	var names []string
+	for rows.Next() {
+		var name string
+		require.NoError(t, rows.Scan(&name))
+		names = append(names, name)
+	}
+	require.NoError(t, rows.Close())
+	require.Len(t, names, crashIndexes, "indexes %v", names)
+	for _, name := range names {
+		_, err := db.Exec(ctx, "SELECT bt_index_check($1::regclass, true)", name)
+		require.NoError(t, err, "index %s", name)
+	}
+}
 
 func crashTxn(db *DB, id int64, sync bool) error {
 	tx, err := db.Begin(ctx, TxOptions{})
@@ -74,6 +103,7 @@ func checkCrashInvariants(t *testing.T, db *DB, acked map[int64]bool) {
 	var n int64
 	require.NoError(t, db.QueryRow(ctx, "SELECT n FROM counter").Scan(&n))
 	require.Equal(t, int64(total/2), n, "counter disagrees with rows")
+	checkCrashIndexes(t, db)
 	require.NoError(t, db.inst.Check())
 }
 
@@ -108,6 +138,13 @@ func TestCrashChild(t *testing.T) {
 			fmt.Fprintln(out, "E", err)
 			out.Flush()
 			os.Exit(3)
+		}
+		if id%89 == 0 {
+			if _, err := db.Exec(ctx, "VACUUM pairs"); err != nil { // visibility map bits
+				fmt.Fprintln(out, "E", err)
+				out.Flush()
+				os.Exit(3)
+			}
 		}
 		if id%97 == 0 {
 			if _, err := db.Exec(ctx, "CHECKPOINT"); err != nil {
@@ -231,6 +268,10 @@ func TestCrashFS(t *testing.T) {
 			}
 			if rng.Intn(25) == 0 {
 				require.NoError(t, db.Checkpoint())
+			}
+			if rng.Intn(20) == 0 {
+				_, err := db.Exec(ctx, "VACUUM pairs") // visibility map bits
+				require.NoError(t, err)
 			}
 			id++
 		}

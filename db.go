@@ -62,6 +62,12 @@ func WithClock(now func() time.Time) Option {
 	return func(c *config) error { c.inst.Now = now; return nil }
 }
 
+// WithLogf sets where the server log goes (a crashed backend's panic and
+// stack, warnings); the default is the standard library's log.Printf.
+func WithLogf(f func(format string, args ...any)) Option {
+	return func(c *config) error { c.inst.Logf = f; return nil }
+}
+
 // WithSetting sets a configuration parameter by name, as in a DSN:
 // WithSetting("shared_buffers", "16MB").
 func WithSetting(name, value string) Option {
@@ -204,9 +210,15 @@ func (db *DB) session() (*session.Session, error) {
 		return nil, errClosed
 	}
 	var s *session.Session
-	if n := len(db.idle); n > 0 {
+	for s == nil && len(db.idle) > 0 {
+		n := len(db.idle)
 		s, db.idle = db.idle[n-1], db.idle[:n-1]
-	} else {
+		if !s.Usable() { // terminated while idle (pg_terminate_backend)
+			s.Close()
+			s = nil
+		}
+	}
+	if s == nil {
 		st, err := session.NewSettings(db.settings)
 		if err != nil {
 			return nil, err
@@ -222,7 +234,7 @@ func (db *DB) release(s *session.Session) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	delete(db.active, s)
-	if db.closed || s.Status() != session.TxIdle || len(db.idle) >= 64 {
+	if db.closed || !s.Usable() || s.Status() != session.TxIdle || len(db.idle) >= 64 {
 		s.Close()
 		return
 	}
@@ -294,6 +306,12 @@ func (db *DB) Close() error {
 		s.Close()
 	}
 	db.idle = nil
+	// A fast shutdown: every backend is terminated first (running
+	// statements stop with 57P01, idle transactions roll back and release
+	// their locks), then each is closed once its running call returned.
+	for s := range db.active {
+		s.Backend().Terminate()
+	}
 	for s := range db.active {
 		s.Close()
 	}

@@ -151,11 +151,16 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 
 // ResetSession implements driver.SessionResetter.
 func (c *conn) ResetSession(ctx context.Context) error {
-	if c.closed {
+	if c.closed || !c.s.Usable() {
 		return driver.ErrBadConn
 	}
 	return nil
 }
+
+// IsValid implements driver.Validator: a session that was terminated
+// (pg_terminate_backend) or crashed is dropped from the pool once it has
+// reported its error.
+func (c *conn) IsValid() bool { return !c.closed && c.s.Usable() }
 
 // CheckNamedValue accepts every value; the session converts it.
 func (c *conn) CheckNamedValue(nv *driver.NamedValue) error { return nil }
@@ -239,6 +244,9 @@ func (r *driverRows) Next(dest []driver.Value) error {
 	cols := r.c.Columns()
 	for i, d := range row {
 		dest[i] = toGo(cols[i].Type, d)
+		if d != nil && session.IsRegType(cols[i].Type) {
+			dest[i] = r.c.Text(i, d) // regclass & co. read as names
+		}
 	}
 	return nil
 }

@@ -66,6 +66,9 @@ func (r *Rows) Values() []any {
 	cols := r.c.Columns()
 	for i, d := range r.cur {
 		out[i] = toGo(cols[i].Type, d)
+		if d != nil && session.IsRegType(cols[i].Type) {
+			out[i] = r.c.Text(i, d) // regclass & co. print as names
+		}
 	}
 	return out
 }
@@ -74,10 +77,9 @@ func (r *Rows) Values() []any {
 // NULL is nil.
 func (r *Rows) Text() []*string {
 	out := make([]*string, len(r.cur))
-	cols := r.c.Columns()
 	for i, d := range r.cur {
 		if d != nil {
-			s := types.Format(cols[i].Type, d)
+			s := r.c.Text(i, d)
 			out[i] = &s
 		}
 	}
@@ -94,7 +96,11 @@ func (r *Rows) Scan(dest ...any) error {
 	}
 	cols := r.c.Columns()
 	for i, d := range r.cur {
-		if err := scanValue(cols[i].Type, d, dest[i]); err != nil {
+		t := cols[i].Type
+		if d != nil && session.IsRegType(t) {
+			t, d = types.Text, r.c.Text(i, d) // regclass & co. read as names
+		}
+		if err := scanValue(t, d, dest[i]); err != nil {
 			return pgerr.New(pgerr.DatatypeMismatch, "cannot scan column %q (%s) into %T: %v", cols[i].Name, types.FormatType(cols[i].Type, -1), dest[i], err)
 		}
 	}

@@ -39,7 +39,9 @@
 // sweep (usage counts up to 5) and never evicts a pinned buffer (B4);
 // before it writes a dirty page it flushes the WAL through the page LSN
 // (B3). WAL may be nil (no log, no rule). Pool.FlushAll is the buffer half
-// of a checkpoint. MarkDirtyHint is for changes that are not WAL-logged
+// of a checkpoint (FlushDirty, then Smgr().SyncAll()). Pool.Stats,
+// TotalStats and Allocs are the hit/read/write and allocation counters the
+// pg_statio and pg_stat_bgwriter views read. MarkDirtyHint is for changes that are not WAL-logged
 // (hint bits) and logs a full-page image when the checksum would otherwise
 // be exposed to a torn write (B8).
 //

@@ -208,6 +208,7 @@ type Pool struct {
 	statsMu sync.RWMutex
 	stats   map[base.RelFileNode]*relStats
 	total   relStats
+	allocs  atomic.Int64 // buffers given a new page (pg_stat_bgwriter.buffers_alloc)
 
 	writeBufs sync.Pool // *[BlockSize]byte copies of pages being written
 }
@@ -538,6 +539,38 @@ func (p *Pool) NewPage(node base.RelFileNode, fork base.ForkNumber) (*Buffer, er
 }
 
 func (p *Pool) readBuffer(tag base.BufferTag, mode readMode) (*Buffer, error) {
+	return p.readBufferUsage(tag, mode, nil)
+}
+
+// Usage counts the buffer accesses of one statement (or plan node) for
+// EXPLAIN (ANALYZE, BUFFERS), like PostgreSQL's BufferUsage: pages found
+// in the pool (Hit) and read from their file (Read). One goroutine owns a
+// Usage: it is not synchronized.
+//
+// Consecutive accesses to the same page count once, as a PostgreSQL scan
+// keeps its current page pinned (ReleaseAndReadBuffer) and touches the
+// buffer again only when it moves to another page.
+type Usage struct {
+	Hit, Read, Dirtied, Written int64
+
+	last    base.BufferTag
+	hasLast bool
+}
+
+// ReadBufferUsage is ReadBuffer counting the access into u (nil: not
+// counted).
+func (p *Pool) ReadBufferUsage(tag base.BufferTag, u *Usage) (*Buffer, error) {
+	return p.readBufferUsage(tag, readNormal, u)
+}
+
+func (p *Pool) readBufferUsage(tag base.BufferTag, mode readMode, u *Usage) (*Buffer, error) {
+	if u != nil {
+		if u.hasLast && u.last == tag {
+			u = nil // the same page again: not a new access
+		} else {
+			u.last, u.hasLast = tag, true
+		}
+	}
 	b, needIO, err := p.bufferAlloc(tag)
 	if err != nil {
 		return nil, err
@@ -556,8 +589,12 @@ func (p *Pool) readBuffer(tag base.BufferTag, mode readMode) (*Buffer, error) {
 		}
 		st.hits.Add(1)
 		p.total.hits.Add(1)
+		if u != nil {
+			u.Hit++
+		}
 		return b, nil
 	}
+	p.allocs.Add(1)
 	// We own the I/O: nobody else touches the page until terminateIO.
 	if mode == readNormal {
 		err = p.smgr.Read(tag, b.page)
@@ -575,6 +612,9 @@ func (p *Pool) readBuffer(tag base.BufferTag, mode readMode) (*Buffer, error) {
 		}
 		st.reads.Add(1)
 		p.total.reads.Add(1)
+		if u != nil {
+			u.Read++
+		}
 	} else {
 		clear(b.page)
 	}
@@ -668,6 +708,15 @@ func (p *Pool) FlushAll() error {
 	}
 	return p.smgr.SyncAll()
 }
+
+// FlushDirty writes every dirty buffer, honoring the WAL rule (B3),
+// without the fsync: FlushAll is FlushDirty then Smgr().SyncAll() (a
+// checkpoint times the two apart).
+func (p *Pool) FlushDirty() error { return p.flushMatching(nil) }
+
+// Allocs returns how many times a buffer was given a page that was not in
+// the pool (read, zero-filled or extended): buffers_alloc.
+func (p *Pool) Allocs() int64 { return p.allocs.Load() }
 
 // FlushRelation writes the dirty buffers of one relation and fsyncs its
 // files (FlushRelationBuffers + smgrimmedsync).

@@ -62,6 +62,9 @@ func (c *Catalog) DropColumn(ctx context.Context, x *mvcc.Xact, snap *mvcc.Snaps
 	if err := c.deleteDefaults(ctx, x, snap, rel.OID, attnum); err != nil {
 		return err
 	}
+	if err := c.DeleteStatistics(ctx, x, snap, rel.OID, attnum); err != nil {
+		return err
+	}
 	return c.modifyAttr(ctx, x, snap, rel.OID, attnum, func(row []types.Datum) {
 		row[attIsDropped] = true
 		row[attName] = DroppedColumnName(attnum)
@@ -109,6 +112,9 @@ func (c *Catalog) SetNotNull(ctx context.Context, x *mvcc.Xact, snap *mvcc.Snaps
 // that follow from the type. The rows are rewritten by the caller.
 func (c *Catalog) SetColumnType(ctx context.Context, x *mvcc.Xact, snap *mvcc.Snapshot, rel *Relation, attnum int16, typ base.OID, typmod int32) error {
 	fresh := attrRow(rel.OID, &Attribute{Type: typ, Typmod: typmod})
+	if err := c.DeleteStatistics(ctx, x, snap, rel.OID, attnum); err != nil {
+		return err
+	}
 	return c.modifyAttr(ctx, x, snap, rel.OID, attnum, func(row []types.Datum) {
 		for _, i := range []int{attTypID, attTypMod, attLen, attByVal, attAlign, attStorage, attNDims, attCollation} {
 			row[i] = fresh[i]
@@ -135,7 +141,12 @@ func (c *Catalog) NewRelFileNode(ctx context.Context, x *mvcc.Xact, snap *mvcc.S
 	c.mu.Lock()
 	ch.created = append(ch.created, node)
 	c.mu.Unlock()
-	if err := c.modifyClass(ctx, x, snap, rel.OID, func(row []types.Datum) { row[relFilenode] = int64(node.Rel) }); err != nil {
+	if err := c.modifyClass(ctx, x, snap, rel.OID, func(row []types.Datum) {
+		row[relFilenode] = int64(node.Rel)
+		if rel.Kind != KindSequence { // empty until further notice (ST2)
+			row[relPages], row[relTuples], row[relAllVisible] = int64(0), float64(-1), int64(0)
+		}
+	}); err != nil {
 		return base.RelFileNode{}, err
 	}
 	c.mu.Lock()
@@ -165,6 +176,9 @@ func (c *Catalog) DropNamespace(ctx context.Context, x *mvcc.Xact, snap *mvcc.Sn
 	n, err := c.deleteRows(ctx, x, snap, &pgNamespace, func(row []types.Datum) bool { return base.OID(i64(row[nspOID])) == ns })
 	if err == nil && n == 0 {
 		err = pgerr.New(pgerr.InternalError, "cache lookup failed for namespace %d", ns)
+	}
+	if err == nil {
+		err = c.dropDescriptions(ctx, x, snap, ns) // systables2.go
 	}
 	return err
 }

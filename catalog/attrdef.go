@@ -40,8 +40,20 @@ func (c *Catalog) insertDefault(x *mvcc.Xact, rel base.OID, attnum int16, expr s
 // deleteDefaults removes the pg_attrdef rows of relation rel: of column
 // attnum, or of every column when attnum is 0 (RemoveAttrDefault).
 func (c *Catalog) deleteDefaults(ctx context.Context, x *mvcc.Xact, snap *mvcc.Snapshot, rel base.OID, attnum int16) error {
-	_, err := c.deleteRows(ctx, x, snap, &pgAttrdef, func(row []types.Datum) bool {
-		return base.OID(i64(row[adRelID])) == rel && (attnum == 0 || int16(i64(row[adNum])) == attnum)
+	ads := map[base.OID]bool{}
+	if _, err := c.deleteRows(ctx, x, snap, &pgAttrdef, func(row []types.Datum) bool {
+		if base.OID(i64(row[adRelID])) == rel && (attnum == 0 || int16(i64(row[adNum])) == attnum) {
+			ads[base.OID(i64(row[adOID]))] = true
+			return true
+		}
+		return false
+	}); err != nil || len(ads) == 0 {
+		return err
+	}
+	// And their dependencies (on the sequences they use): pg_depend rows
+	// of a default that is gone would be dangling (CK1).
+	_, err := c.deleteRows(ctx, x, snap, &pgDepend, func(row []types.Datum) bool {
+		return base.OID(i64(row[depClassID])) == PgAttrdefOID && ads[base.OID(i64(row[depObjID]))]
 	})
 	return err
 }

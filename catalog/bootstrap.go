@@ -21,6 +21,10 @@ func (c *Catalog) Bootstrap(x *mvcc.Xact) error {
 	}{{PgCatalogNamespace, "pg_catalog"}, {PublicNamespace, "public"}, {99, "pg_toast"}} {
 		row := make([]types.Datum, len(pgNamespace.cols))
 		row[nspOID], row[nspName], row[nspOwner] = int64(ns.oid), ns.name, int64(BootstrapSuperuser)
+		if ns.oid == PublicNamespace {
+			row[nspOwner] = int64(DatabaseOwnerRole) // PostgreSQL 15: public belongs to pg_database_owner
+			row[nspACL] = types.NewArray(types.Text, []types.Datum{"pg_database_owner=UC/pg_database_owner", "=U/pg_database_owner"})
+		}
 		if err := c.insert(x, &pgNamespace, row); err != nil {
 			return err
 		}
@@ -39,6 +43,11 @@ func (c *Catalog) Bootstrap(x *mvcc.Xact) error {
 	}
 	for _, ty := range types.All() {
 		if err := c.insert(x, &pgType, typeRow(ty)); err != nil {
+			return err
+		}
+	}
+	for _, step := range bootstrapRows {
+		if err := step(c, x); err != nil {
 			return err
 		}
 	}
@@ -76,6 +85,9 @@ func typeRow(t *types.T) []types.Datum {
 	storage := "p"
 	if t.Len == -1 {
 		storage = "x"
+	}
+	if t.OID == 1700 { // numeric is typstorage 'm' (main)
+		storage = "m"
 	}
 	row[typStorage] = storage
 	row[typNotNull] = false

@@ -23,6 +23,10 @@ type Relation struct {
 	Node      base.RelFileNode
 	Attrs     []Attribute // by attnum, 1-based: Attrs[i].Num == i+1; dropped ones have Dropped set
 	tid       base.ItemPointer
+
+	Pages      int32   // relpages (statistic.go)
+	Tuples     float64 // reltuples; -1 = never vacuumed/analyzed (PG 15)
+	AllVisible int32   // relallvisible
 }
 
 // Attribute describes a column (a pg_attribute row).
@@ -37,6 +41,8 @@ type Attribute struct {
 	Default    string // the DEFAULT expression as SQL text when HasDefault (pg_attrdef.adbin, C7)
 	Identity   byte   // attidentity: IdentityAlways, IdentityByDefault or 0 (sequence.go)
 	tid        base.ItemPointer
+
+	StatTarget int32 // attstattarget: -1 = default_statistics_target (statistic.go)
 }
 
 // Column is what CreateRelation needs to know of a new column.
@@ -79,6 +85,10 @@ type xactChanges struct {
 	created    []base.RelFileNode // remove on abort
 	dropped    []base.RelFileNode // remove on commit
 	committing bool               // PreCommit was called
+	// classFlags are relations whose pg_class flags (relchecks,
+	// relhasindex, relhastriggers, relhasrules) SyncClassFlags must
+	// recompute (class_flags.go).
+	classFlags map[base.OID]bool
 }
 
 // New returns a catalog over the given heap.
@@ -421,6 +431,10 @@ func relFromRow(row []types.Datum, tid base.ItemPointer) *Relation {
 		Kind:      str(row[relKind])[0],
 		Node:      base.RelFileNode{Rel: base.OID(i64(row[relFilenode]))},
 		tid:       tid,
+
+		Pages:      int32(i64(row[relPages])),
+		Tuples:     f64(row[relTuples]),
+		AllVisible: int32(i64(row[relAllVisible])),
 	}
 }
 
@@ -440,6 +454,7 @@ func (c *Catalog) loadAttrs(snap *mvcc.Snapshot, rel *Relation) error {
 			Dropped:    boolean(row[attIsDropped]),
 			Identity:   identityOf(row[attIdentity]),
 			tid:        tid,
+			StatTarget: int32(i64(row[attStatTarget])),
 		})
 		return true, nil
 	})
@@ -548,7 +563,7 @@ func classRow(rel *Relation, natts int) []types.Datum {
 	row[relOwner] = int64(BootstrapSuperuser)
 	am := int64(0)
 	switch rel.Kind {
-	case KindTable, KindSequence:
+	case KindTable: // a sequence has no access method (relam 0, as PostgreSQL 15)
 		am = int64(HeapAM)
 	case KindIndex:
 		am = int64(BtreeAM)
@@ -558,6 +573,9 @@ func classRow(rel *Relation, natts int) []types.Datum {
 	row[relTablespace] = int64(0)
 	row[relPages] = int64(0)
 	row[relTuples] = float64(-1)
+	if rel.Kind == KindIndex {
+		row[relTuples] = float64(0) // PostgreSQL's new index row starts at 0 (RelationBuildLocalRelation)
+	}
 	row[relAllVisible] = int64(0)
 	row[relToastRelID] = int64(0)
 	row[relHasIndex] = false
@@ -597,6 +615,9 @@ func attrRow(relid base.OID, a *Attribute) []types.Datum {
 		length, byval, align = int64(ty.Len), ty.ByVal, string(ty.Align)
 		if ty.Len > 0 {
 			storage = "p"
+		}
+		if ty.OID == 1700 { // numeric is typstorage 'm' (main)
+			storage = "m"
 		}
 	}
 	row[attRelID] = int64(relid)
@@ -643,6 +664,8 @@ func storageType(oid base.OID) *types.T {
 	case tOidVector:
 		t, _ := types.ByOID(1028)
 		return t
+	case tAclArray: // aclitem[] (always NULL: Tusk has no GRANT) as text[]
+		return types.TextArray
 	}
 	if t, ok := types.ByOID(oid); ok {
 		return t

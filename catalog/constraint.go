@@ -250,6 +250,7 @@ func (c *Catalog) addDependency(x *mvcc.Xact, classID, obj base.OID, objSub int3
 // CASCADE). The caller has created the index and checked the definition.
 func (c *Catalog) AddConstraint(x *mvcc.Xact, con *Constraint) error {
 	c.changes(x)
+	c.touchClass(x, con.Rel, con.RefRel)
 	con.OID = c.NewOID()
 	if err := c.insert(x, &pgConstraint, constraintRow(con)); err != nil {
 		return err
@@ -345,6 +346,7 @@ func (c *Catalog) constraintsWhere(snap *mvcc.Snapshot, match func(row []types.D
 // constraint is the caller's to drop (it is a relation).
 func (c *Catalog) DropConstraint(ctx context.Context, x *mvcc.Xact, snap *mvcc.Snapshot, con *Constraint) error {
 	c.changes(x)
+	c.touchClass(x, con.Rel, con.RefRel)
 	if err := c.delete(ctx, x, &pgConstraint, con.tid); err != nil {
 		return err
 	}

@@ -27,5 +27,21 @@
 // SeqStore, which reads and advances a sequence's state page outside
 // transactions (Init, Read, Next, Set, ResetLog; SQ1...SQ4).
 //
+// Statistics (statistic.go): pg_statistic rows written by ANALYZE
+// (ReplaceStatistics, DeleteStatistics), decoded for the planner by
+// ColumnStats / ColumnStatsX (cached, ST3); pg_class.relpages, reltuples
+// and relallvisible (SetRelStats, read into Relation.Pages, Tuples,
+// AllVisible); attstattarget (SetStatisticsTarget, Attribute.StatTarget).
+//
+// More catalogs (systables2.go, C8): pg_proc (Procs, RegisterProc),
+// pg_database, pg_authid, pg_auth_members, pg_description (Description,
+// SetDescription: COMMENT ON, C10), pg_am, pg_tablespace, pg_collation,
+// pg_language, pg_operator, and empty catalogs of features Tusk lacks
+// (pg_inherits, pg_trigger, pg_policy, pg_statistic_ext, ...);
+// EnsureSystemTables adds what a database of an older build lacks.
+// pg_class flags summarizing other catalogs (relchecks, relhasindex,
+// relhastriggers, relhasrules) are kept by SyncClassFlags (class_flags.go,
+// C9).
+//
 // Invariants: see README.md (C1...).
 package catalog

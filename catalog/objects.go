@@ -24,6 +24,7 @@ func (c *Catalog) CreateView(x *mvcc.Xact, snap *mvcc.Snapshot, ns base.OID, nam
 	if err != nil {
 		return nil, err
 	}
+	c.touchClass(x, rel.OID)
 	row := make([]types.Datum, len(pgRewrite.cols))
 	row[rwOID] = int64(c.NewOID())
 	row[rwName] = "_RETURN"
@@ -111,6 +112,12 @@ func (c *Catalog) dropObjectRows(ctx context.Context, x *mvcc.Xact, snap *mvcc.S
 	if err := c.dropConstraintsOf(ctx, x, snap, obj); err != nil {
 		return err
 	}
+	if err := c.DeleteStatistics(ctx, x, snap, obj, 0); err != nil {
+		return err
+	}
+	if err := c.dropDescriptions(ctx, x, snap, obj); err != nil { // systables2.go
+		return err
+	}
 	type del struct {
 		t   *sysTable
 		tid base.ItemPointer
@@ -159,13 +166,22 @@ type Index struct {
 	Options []int16 // per key column: bit 1 DESC, bit 2 NULLS FIRST (pg_index.indoption)
 	Exprs   string  // expression columns, as SQL text ("" when none)
 	Pred    string  // partial index predicate, as SQL text
+	// ExprCols names and types the expression columns (Keys 0), in order,
+	// for the index relation's pg_attribute rows; used by CreateIndex only.
+	ExprCols []Column
 }
 
 // CreateIndex creates the catalog entry and file of an index on table.
 func (c *Catalog) CreateIndex(x *mvcc.Xact, snap *mvcc.Snapshot, name string, table *Relation, ix *Index) (*Relation, error) {
+	c.touchClass(x, table.OID)
 	var cols []Column
+	nexpr := 0
 	for i, k := range ix.Keys {
 		cl := Column{Name: "expr", Type: tText, Typmod: -1}
+		if k == 0 && nexpr < len(ix.ExprCols) {
+			cl = ix.ExprCols[nexpr]
+			nexpr++
+		}
 		if k > 0 && int(k) <= len(table.Attrs) {
 			a := table.Attrs[k-1]
 			cl = Column{Name: a.Name, Type: a.Type, Typmod: a.Typmod}

@@ -451,3 +451,11 @@ func (m *Manager) OldestRunningXmin() base.XID {
 	}
 	return oldest
 }
+
+// Waiters returns how many goroutines are blocked in Wait (tests use it to
+// order a conflict without sleeping).
+func (m *Manager) Waiters() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.waiters
+}

@@ -15,5 +15,14 @@
 // 4 bytes more per tuple, no per-backend combo-cid map.
 //
 // API: Heap.Create, Insert, Delete, Update, Fetch, NewScan, and Rmgr for redo.
+// The visibility map (visibilitymap.go, H7, H8): VisibilityOf reads a
+// page's bits (VMAllVisible, VMAllFrozen), MarkAllVisible sets them when
+// every tuple is visible to all (what VACUUM does; pruning and freezing
+// are the maintenance issue's), and every change to a page clears them.
+// ReadPage returns one page's visible tuples (bitmap heap scans).
+// For ANALYZE (sample.go): NBlocks, VisitBlock / ReadBlock (one block's
+// visible tuples and its dead count, for the two-stage sample),
+// CountAllVisible (relallvisible), and InplaceUpdate (pg_class's size
+// statistics, H2).
 // See README.md for the invariants (H1...).
 package heap

@@ -41,11 +41,15 @@ type Heap struct {
 
 	mu     sync.Mutex
 	target map[base.RelFileNode]base.BlockNumber // last page an insert used (a poor man's FSM)
+	vmSize map[base.RelFileNode]base.BlockNumber // pages of each visibility map fork (visibilitymap.go)
+
+	vmExtend sync.Mutex // serializes visibility map extension
 }
 
 // New returns a Heap.
 func New(pool *bufmgr.Pool, log Log, mgr *mvcc.Manager) *Heap {
-	return &Heap{pool: pool, log: log, mgr: mgr, target: map[base.RelFileNode]base.BlockNumber{}}
+	return &Heap{pool: pool, log: log, mgr: mgr, target: map[base.RelFileNode]base.BlockNumber{},
+		vmSize: map[base.RelFileNode]base.BlockNumber{}}
 }
 
 // Create makes the file of a new heap relation (WAL-logged).
@@ -57,6 +61,7 @@ func (h *Heap) Create(node base.RelFileNode) error {
 func (h *Heap) Forget(node base.RelFileNode) {
 	h.mu.Lock()
 	delete(h.target, node)
+	delete(h.vmSize, node)
 	h.mu.Unlock()
 }
 
@@ -130,11 +135,15 @@ func (h *Heap) place(node base.RelFileNode, xid base.XID, tup []byte) (base.Item
 	item := page.Item(off)
 	binary.LittleEndian.PutUint32(item[16:], uint32(tid.Block))
 	binary.LittleEndian.PutUint16(item[20:], uint16(tid.Offset))
+	cleared, err := h.clearAllVisible(buf) // H8
+	if err != nil {
+		return base.ItemPointer{}, err
+	}
 	buf.MarkDirty()
 	data := make([]byte, 2+len(item))
 	binary.LittleEndian.PutUint16(data, uint16(off))
 	copy(data[2:], item)
-	rec := &wal.Record{XID: xid, Rmgr: wal.RmgrHeap, Info: infoInsert, Blocks: []wal.BlockRef{{
+	rec := &wal.Record{XID: xid, Rmgr: wal.RmgrHeap, Info: infoInsert | cleared, Blocks: []wal.BlockRef{{
 		Tag: tag, PageLSN: prevLSN, Page: page, WillInit: fresh && off == 1, Data: data,
 	}}}
 	lsn, err := h.log.Insert(rec)
@@ -170,7 +179,7 @@ func (h *Heap) pageWithRoom(node base.RelFileNode, n int) (*bufmgr.Buffer, bool,
 		if p.IsNew() {
 			bufmgr.InitPage(p, 0)
 		}
-		if p.FreeSpace() >= n {
+		if p.FreeSpace() >= (n+bufmgr.MaxAlign-1)&^(bufmgr.MaxAlign-1) { // items are MAXALIGNed
 			return buf, false, nil
 		}
 		buf.Unlock()
@@ -270,6 +279,10 @@ func (h *Heap) setHeader(buf *bufmgr.Buffer, tid base.ItemPointer, hdr *mvcc.Tup
 	item := page.Item(tid.Offset)
 	prevLSN := page.LSN()
 	encodeHeader(item, hdr)
+	cleared, err := h.clearAllVisible(buf) // H8
+	if err != nil {
+		return err
+	}
 	buf.MarkDirty()
 	data := make([]byte, 2+4+4+2+6)
 	binary.LittleEndian.PutUint16(data[0:], uint16(tid.Offset))
@@ -278,7 +291,7 @@ func (h *Heap) setHeader(buf *bufmgr.Buffer, tid base.ItemPointer, hdr *mvcc.Tup
 	binary.LittleEndian.PutUint16(data[10:], hdr.Infomask)
 	binary.LittleEndian.PutUint32(data[12:], uint32(hdr.Ctid.Block))
 	binary.LittleEndian.PutUint16(data[16:], uint16(hdr.Ctid.Offset))
-	rec := &wal.Record{XID: xid, Rmgr: wal.RmgrHeap, Info: infoSetHeader, Blocks: []wal.BlockRef{{
+	rec := &wal.Record{XID: xid, Rmgr: wal.RmgrHeap, Info: infoSetHeader | cleared, Blocks: []wal.BlockRef{{
 		Tag: buf.Tag(), PageLSN: prevLSN, Page: page, Data: data,
 	}}}
 	lsn, err := h.log.Insert(rec)
@@ -350,7 +363,13 @@ func itemAt(page bufmgr.Page, tid base.ItemPointer) ([]byte, error) {
 
 // Fetch returns the tuple at tid if snap sees it (mirrors heap_fetch).
 func (h *Heap) Fetch(node base.RelFileNode, snap *mvcc.Snapshot, tid base.ItemPointer) (*Tuple, bool, error) {
-	buf, err := h.pool.ReadBuffer(base.BufferTag{Node: node, Fork: base.MainFork, Block: tid.Block})
+	return h.FetchUsage(node, snap, tid, nil)
+}
+
+// FetchUsage is Fetch counting the buffer access into u (EXPLAIN
+// BUFFERS; nil: not counted).
+func (h *Heap) FetchUsage(node base.RelFileNode, snap *mvcc.Snapshot, tid base.ItemPointer, u *bufmgr.Usage) (*Tuple, bool, error) {
+	buf, err := h.pool.ReadBufferUsage(base.BufferTag{Node: node, Fork: base.MainFork, Block: tid.Block}, u)
 	if err != nil {
 		return nil, false, err
 	}
@@ -421,6 +440,9 @@ type Scan struct {
 	err    error
 	Pages  int // pages read
 	Tuples int // tuples returned
+	// Usage, when set, counts the scan's buffer accesses (EXPLAIN
+	// BUFFERS).
+	Usage *bufmgr.Usage
 }
 
 // NewScan starts a sequential scan (H6).
@@ -439,7 +461,7 @@ func (s *Scan) Next() *Tuple {
 		if s.err != nil || s.blk >= s.nblk {
 			return nil
 		}
-		s.batch, s.err = s.h.readPage(s.node, s.snap, s.blk, s.batch[:0])
+		s.batch, s.err = s.h.readPageUsage(s.node, s.snap, s.blk, s.batch[:0], s.Usage)
 		s.pos = 0
 		s.blk++
 		s.Pages++
@@ -458,7 +480,12 @@ func (s *Scan) Err() error { return s.err }
 
 // readPage appends the visible tuples of one page to out.
 func (h *Heap) readPage(node base.RelFileNode, snap *mvcc.Snapshot, blk base.BlockNumber, out []Tuple) ([]Tuple, error) {
-	buf, err := h.pool.ReadBuffer(base.BufferTag{Node: node, Fork: base.MainFork, Block: blk})
+	return h.readPageUsage(node, snap, blk, out, nil)
+}
+
+// readPageUsage is readPage counting the buffer access into u.
+func (h *Heap) readPageUsage(node base.RelFileNode, snap *mvcc.Snapshot, blk base.BlockNumber, out []Tuple, u *bufmgr.Usage) ([]Tuple, error) {
+	buf, err := h.pool.ReadBufferUsage(base.BufferTag{Node: node, Fork: base.MainFork, Block: blk}, u)
 	if err != nil {
 		return out, err
 	}

@@ -15,8 +15,19 @@ func (h *Heap) Rmgr() wal.Rmgr {
 }
 
 func (h *Heap) redo(rec *wal.Record) error {
+	if rec.Info == infoVisible {
+		return h.redoVisible(rec)
+	}
 	if len(rec.Blocks) != 1 {
 		return pgerr.New(pgerr.DataCorrupted, "heap record at %s has %d blocks", rec.LSN, len(rec.Blocks))
+	}
+	blk := rec.Blocks[0]
+	if rec.Info&infoVMCleared != 0 {
+		// H8: the map may be older than the heap page; clear it first
+		// (no lock on the heap page is held yet).
+		if err := h.redoClearVM(blk.Tag.Node, blk.Tag.Block); err != nil {
+			return err
+		}
 	}
 	buf, apply, err := h.pool.ReadForRedo(rec, 0)
 	if err != nil {
@@ -28,13 +39,15 @@ func (h *Heap) redo(rec *wal.Record) error {
 		return nil
 	}
 	page := buf.Page()
-	blk := rec.Blocks[0]
+	if rec.Info&infoVMCleared != 0 {
+		page.SetFlags(page.Flags() &^ bufmgr.PDAllVisible)
+	}
 	d := blk.Data
 	if len(d) < 2 {
 		return pgerr.New(pgerr.DataCorrupted, "heap record at %s is too short", rec.LSN)
 	}
 	off := base.OffsetNumber(binary.LittleEndian.Uint16(d))
-	switch rec.Info {
+	switch rec.Info &^ infoVMCleared {
 	case infoInsert:
 		if blk.WillInit || page.IsNew() {
 			bufmgr.InitPage(page, 0)
@@ -58,6 +71,10 @@ func (h *Heap) redo(rec *wal.Record) error {
 		copy(item[12:16], d[6:10]) // cmax
 		copy(item[22:24], d[10:12])
 		copy(item[16:22], d[12:18]) // ctid
+	case infoInplace:
+		if err := redoInplace(page, blk.Tag.Block, d); err != nil {
+			return err
+		}
 	default:
 		return pgerr.New(pgerr.DataCorrupted, "unknown heap record info %#x at %s", rec.Info, rec.LSN)
 	}

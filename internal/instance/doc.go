@@ -26,4 +26,30 @@
 //	    so a crash mid-checkpoint recovers from the previous one.
 //	I4: Close stops every goroutine the instance started, takes a shutdown
 //	    checkpoint, and releases the lock file.
+//	IS1: Stats (internal/pgstat) is the instance's statistics collector.
+//	    A clean Close writes it to pg_stat/pgstat.stat after the shutdown
+//	    checkpoint; Open reads that file back unless it recovered from a
+//	    crash, and removes it either way (a crash loses the counters, as
+//	    in PostgreSQL). Every Checkpoint counts one requested checkpoint,
+//	    with the buffers it wrote and its write and sync times
+//	    (pg_stat_bgwriter).
+//	BK1: Backends (backends.go) is the backend table, PostgreSQL's PGPROC
+//	    array plus PgBackendStatus: every session and background worker
+//	    registers with a pid unique among the live backends (positive,
+//	    from 1000, reused only after it left) and a backend_type ('client
+//	    backend', 'walwriter', ...). Open registers the WAL writer
+//	    goroutine; Close and Crash remove it. pg_stat_activity reads
+//	    Backends.List.
+//	BK2: A backend's entry is written by its owner (state, query, times,
+//	    xact, xmin, application_name) and read by anyone under its own
+//	    mutex; Cancel calls the running statement's cancel function and
+//	    does nothing to an idle backend.
+//	BK3: Terminate marks the backend terminated, cancels its statement
+//	    with ErrTerminated (57P01) and calls the owner's OnTerminate hook,
+//	    which ends the owner's transaction if the owner is between calls
+//	    (session S10). Done is closed once the backend left the table.
+//	BK4: A backend that ended, was cancelled or crashed holds no buffer
+//	    pin: with no statement running, CheckNoPins finds none.
+//	    Options.Logf is the server log (a crashed backend's panic and
+//	    stack, WARNINGs).
 package instance

@@ -16,6 +16,7 @@ import (
 	"github.com/tuskdb/tusk/clog"
 	"github.com/tuskdb/tusk/internal/base"
 	"github.com/tuskdb/tusk/internal/pgerr"
+	"github.com/tuskdb/tusk/internal/pgstat"
 	"github.com/tuskdb/tusk/mvcc"
 	"github.com/tuskdb/tusk/vfs"
 	"github.com/tuskdb/tusk/wal"
@@ -33,6 +34,9 @@ type Options struct {
 	WALSegmentSize int64
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Logf writes a server log message (a crashed backend's panic and
+	// stack, warnings); default the standard library's log.Printf.
+	Logf func(format string, args ...any)
 }
 
 // Instance is one open database directory.
@@ -47,6 +51,8 @@ type Instance struct {
 	Xacts   *mvcc.Manager
 	Heap    *heap.Heap
 	Catalog *catalog.Catalog
+	// Stats is the cumulative statistics collector (pg_stat_* views).
+	Stats *pgstat.Collector
 
 	lock    io.Closer
 	control *wal.Control
@@ -61,6 +67,8 @@ type Instance struct {
 	indexes map[base.RelFileNode]*btree.Index
 
 	nextBackend atomic.Int32
+	backends    *Backends // backends.go
+	walWriter   *Backend
 	closeOnce   sync.Once
 	closeErr    error
 	// Recovered reports whether Open replayed WAL after a crash.
@@ -80,6 +88,9 @@ func (o *Options) setDefaults() {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Logf == nil {
+		o.Logf = defaultLogf
+	}
 }
 
 func (i *Instance) path(p ...string) string { return path.Join(append([]string{i.Dir}, p...)...) }
@@ -87,7 +98,7 @@ func (i *Instance) path(p ...string) string { return path.Join(append([]string{i
 // Open opens or creates the database in opts.Dir (I1, I2).
 func Open(opts Options) (inst *Instance, err error) {
 	opts.setDefaults()
-	i := &Instance{opts: opts, FS: opts.FS, Dir: opts.Dir}
+	i := &Instance{opts: opts, FS: opts.FS, Dir: opts.Dir, backends: newBackends(opts.Now, opts.Logf)}
 	fs := opts.FS
 	for _, d := range []string{"", "global", "pg_wal", "pg_xact", "base", "base/pgsql_tmp"} {
 		if err := fs.MkdirAll(i.path(d), 0o700); err != nil {
@@ -136,6 +147,7 @@ func Open(opts Options) (inst *Instance, err error) {
 		return nil, err
 	}
 	i.Pool = bufmgr.NewPool(bufmgr.PoolOptions{NBuffers: int(opts.SharedBuffers / base.BlockSize), Smgr: i.Smgr, WAL: i.Log})
+	i.Stats = pgstat.New(opts.Now)
 	i.CLOG, err = clog.Open(fs, i.path("pg_xact"), i.Log)
 	if err != nil {
 		return nil, err
@@ -150,7 +162,9 @@ func Open(opts Options) (inst *Instance, err error) {
 			return nil, err
 		}
 	}
+	i.restoreStats() // IS1
 	i.Log.StartWriter()
+	i.walWriter = i.backends.Register(WALWriterBackend)
 	return i, nil
 }
 
@@ -216,7 +230,13 @@ func (i *Instance) startup() error {
 	if err != nil {
 		return err
 	}
+	if err := i.upgradeCatalog(); err != nil { // upgrade.go
+		return err
+	}
 	if i.Recovered {
+		if err := i.removeOrphanFiles(); err != nil { // I5, check.go
+			return err
+		}
 		return i.Checkpoint(false) // end-of-recovery checkpoint
 	}
 	return nil
@@ -240,9 +260,16 @@ func (i *Instance) Checkpoint(shutdown bool) error {
 	if err := i.CLOG.Checkpoint(); err != nil {
 		return err
 	}
-	if err := i.Pool.FlushAll(); err != nil {
+	// FlushAll, timed in its two halves for pg_stat_bgwriter.
+	written0, start := i.Pool.TotalStats().Writes, time.Now()
+	if err := i.Pool.FlushDirty(); err != nil {
 		return err
 	}
+	wrote := time.Now()
+	if err := i.Smgr.SyncAll(); err != nil {
+		return err
+	}
+	i.Stats.ReportCheckpoint(false, i.Pool.TotalStats().Writes-written0, wrote.Sub(start), time.Since(wrote))
 	ckpt := wal.Checkpoint{
 		Redo:        redo,
 		NextFullXID: i.Xacts.NextFullXID(),
@@ -306,7 +333,13 @@ func (i *Instance) NewBackendID() int32 { return i.nextBackend.Add(1) }
 // the directory (I4). Sessions must be closed first.
 func (i *Instance) Close() error {
 	i.closeOnce.Do(func() {
+		i.walWriter.Unregister()
 		err := i.Checkpoint(true)
+		if err == nil {
+			if serr := i.saveStats(); serr != nil { // IS1
+				i.Logf("LOG:  could not write statistics file %q: %v", i.statsFile(), serr)
+			}
+		}
 		if cerr := i.Log.Close(); err == nil {
 			err = cerr
 		}
@@ -332,6 +365,7 @@ func (i *Instance) abandon() {
 // checkpoint, no flush; goroutines stop and the lock is released.
 func (i *Instance) Crash() {
 	i.closeOnce.Do(func() {
+		i.walWriter.Unregister()
 		i.Log.Abandon()
 		i.lock.Close()
 		i.closeErr = pgerr.New(pgerr.AdminShutdown, "instance crashed")

@@ -47,6 +47,16 @@ type Env struct {
 	// ('t'::regclass, nextval('s')): its OID, or 42P01 (regclassin). Nil
 	// leaves only numeric regclass input.
 	RegclassIn func(name string) (base.OID, error)
+	// RegIn resolves the other reg* types written by name ('public'::
+	// regnamespace, 'int4'::regtype, 'now'::regproc; regclass too when
+	// RegclassIn is nil), for literals and at run time for casts from
+	// text: the OID, or PostgreSQL's error (3F000, 42704, 42883...).
+	RegIn func(t *types.T, name string) (base.OID, error)
+	// RegOut prints a reg* value as its output function does with the
+	// catalog (regclassout: the relation's name, qualified when not
+	// visible). Casts from reg* types to text types use it; nil prints
+	// the OID.
+	RegOut func(t *types.T, oid base.OID) (string, error)
 	// FuncContext is the session's context for function calls (clock,
 	// time zone); nil gives UTC and the wall clock.
 	FuncContext *funcs.FuncContext
@@ -141,8 +151,27 @@ func columnName(e ast.Expr) string {
 			return n.Names[len(n.Names)-1]
 		}
 	case *ast.TypeCast:
-		if name := columnName(n.Arg); name != "?column?" {
-			return name
+		// A cast's column is named after the innermost non-cast argument
+		// when that has a strong name (FigureColnameInternal), else after
+		// the outermost type: 'users'::regclass::text is "text".
+		inner := n.Arg
+		for {
+			c, ok := inner.(*ast.TypeCast)
+			if !ok {
+				break
+			}
+			inner = c.Arg
+		}
+		switch c := inner.(type) {
+		case *ast.CaseExpr:
+			if name, ok := caseColumnName(c); ok {
+				return name
+			}
+		case *ast.ArrayExpr:
+		default:
+			if name := columnName(inner); name != "?column?" {
+				return name
+			}
 		}
 		if len(n.Type.Names) > 0 {
 			return typeNameOf(n.Type)
@@ -150,9 +179,12 @@ func columnName(e ast.Expr) string {
 	case *ast.FuncCall:
 		return n.Names[len(n.Names)-1]
 	case *ast.CaseExpr:
-		return "case"
+		name, _ := caseColumnName(n)
+		return name
 	case *ast.CoalesceExpr:
 		return "coalesce"
+	case *ast.Subscript: // A_Indirection: named after the subscripted expression
+		return columnName(n.Arg)
 	case *ast.MinMaxExpr:
 		if n.Op == ast.Least {
 			return "least"
@@ -183,6 +215,33 @@ func columnName(e ast.Expr) string {
 		return "nullif"
 	}
 	return "?column?"
+}
+
+// caseColumnName names a CASE column after its ELSE result when that has
+// a strong name (a column, a function, a cast of one, a CASE whose ELSE
+// has one), else "case" (FigureColnameInternal); ok reports a strong name.
+func caseColumnName(c *ast.CaseExpr) (string, bool) {
+	e := c.Else
+	for {
+		tc, ok := e.(*ast.TypeCast)
+		if !ok {
+			break
+		}
+		e = tc.Arg
+	}
+	switch n := e.(type) {
+	case nil:
+	case *ast.CaseExpr:
+		if name, ok := caseColumnName(n); ok {
+			return name, true
+		}
+	case *ast.ArrayExpr:
+	default:
+		if name := columnName(n); name != "?column?" {
+			return name, true
+		}
+	}
+	return "case", false
 }
 
 func typeNameOf(tn *ast.TypeName) string {
@@ -495,6 +554,8 @@ func (a *analyzer) expr(n ast.Expr) (Expr, error) {
 		return &Param{N: e.Number, T: t}, nil
 	case *ast.ColumnRef:
 		return a.columnRef(e)
+	case *ast.Subscript:
+		return a.subscript(e) // array_ops.go
 	case *ast.TypeCast:
 		arg, err := a.expr(e.Arg)
 		if err != nil {
@@ -718,6 +779,9 @@ func (a *analyzer) coerce(e Expr, t *types.T, mod int32, ctx byte, pos int) (Exp
 	if e.Type() != t && !canCoerce(e.Type(), t, ctx) {
 		return nil, errAt(pos, pgerr.CannotCoerce, "cannot cast type %s to %s", types.FormatType(e.Type(), -1), types.FormatType(t, mod))
 	}
+	if rc := a.regCast(e, t, mod); rc != nil {
+		return rc, nil
+	}
 	if c, ok := e.(*Const); ok {
 		// Fold casts of constants now, so errors point at the literal.
 		v, err := types.Cast(c.Val, c.T, c.Mod, t, mod, ctx == 'e')
@@ -731,6 +795,9 @@ func (a *analyzer) coerce(e Expr, t *types.T, mod int32, ctx byte, pos int) (Exp
 
 // operator resolves and applies an operator (make_op, oper_select_candidate).
 func (a *analyzer) operator(name string, l, r Expr, pos int) (Expr, error) {
+	if e, ok, err := a.arrayOperator(name, l, r, pos); ok || err != nil {
+		return e, err
+	}
 	return a.operatorExpr(name, l, r, pos)
 }
 
@@ -748,9 +815,9 @@ func (a *analyzer) operatorExpr(name string, l, r Expr, pos int) (*OpExpr, error
 		textish := func(t *types.T) bool { return t.Category == 'S' || t == types.Unknown }
 		switch {
 		case textish(lt) && !rt.IsArray() && rt != types.Unknown:
-			return a.operatorExpr(name, l, &Cast{Arg: r, T: types.Text, Mod: -1, Explicit: true}, pos)
+			return a.operatorExpr(name, l, a.textCast(r), pos)
 		case textish(rt) && !lt.IsArray() && lt != types.Unknown:
-			return a.operatorExpr(name, &Cast{Arg: l, T: types.Text, Mod: -1, Explicit: true}, r, pos)
+			return a.operatorExpr(name, a.textCast(l), r, pos)
 		}
 	}
 	if err != nil {

@@ -23,12 +23,16 @@ const (
 	ExprDefault   DDLExprKind = iota // a column DEFAULT
 	ExprCheck                        // a CHECK constraint
 	ExprTransform                    // ALTER COLUMN TYPE ... USING
+	ExprIndex                        // an index expression column
+	ExprIndexPred                    // a partial index predicate
 )
 
 var ddlExprWords = [...]struct{ one, many string }{
 	ExprDefault:   {"DEFAULT expression", "DEFAULT expressions"},
 	ExprCheck:     {"check constraint", "check constraints"},
 	ExprTransform: {"transform expression", "transform expressions"},
+	ExprIndex:     {"index expression", "index expressions"},
+	ExprIndexPred: {"index predicate", "index predicate"},
 }
 
 // checkDDLExpr rejects what PostgreSQL rejects before analysis: subqueries,

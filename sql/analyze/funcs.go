@@ -254,7 +254,9 @@ func (a *analyzer) callFunc(name string, args []Expr, pos []int, callPos int) (E
 					}
 				}
 			}
-			if d.SRF != nil && a.clause != clauseFrom {
+			// A set-returning session function may stand in a target list
+			// like a built-in one, unless it returns records (OutCols).
+			if d.SRF != nil && a.clause != clauseFrom && (d.OutCols != nil || a.clause != clauseTarget) {
 				return nil, errAt(callPos, pgerr.FeatureNotSupported, "set-returning function %s is only supported in FROM", name)
 			}
 			return &FuncExpr{Name: name, OID: d.OID, Args: args, T: d.Ret, Mod: -1, Strict: d.Strict, Fn: d.Fn, SRF: d.SRF, OutCols: d.OutCols}, nil

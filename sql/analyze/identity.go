@@ -71,8 +71,18 @@ func checkResultRel(rte *RTE) error {
 // (regclassin needs the catalog).
 func (a *analyzer) parseUnknown(t *types.T, mod int32, s string) (types.Datum, error) {
 	// regclassin: "-" and all-digit input are OIDs, anything else a name.
-	if t == types.Regclass && a.env.RegclassIn != nil && (s == "" || s != "-" && strings.Trim(s, "0123456789") != "") {
+	if t == types.Regclass && a.env != nil && a.env.RegclassIn != nil && (s == "" || s != "-" && strings.Trim(s, "0123456789") != "") {
 		oid, err := a.env.RegclassIn(s)
+		if err != nil {
+			return nil, err
+		}
+		return int64(oid), nil
+	}
+	if t.Elem != nil && IsRegType(t.Elem) && a.env != nil && a.env.RegIn != nil {
+		return a.regArrayIn(t.Elem, s)
+	}
+	if IsRegType(t) && a.env != nil && a.env.RegIn != nil && regByName(s) {
+		oid, err := a.env.RegIn(t, s)
 		if err != nil {
 			return nil, err
 		}

@@ -678,7 +678,7 @@ func (a *analyzer) orderLimit(s *ast.SelectStmt) error {
 		if sb.Dir == ast.SortUsing {
 			return errAt(sb.Pos, pgerr.FeatureNotSupported, "ORDER BY USING is not supported yet")
 		}
-		if _, ok := types.LookupOperator("<", e.Type(), e.Type()); !ok && e.Type() != types.Unknown && !orderableArray(e.Type()) {
+		if _, ok := types.LookupOperator("<", e.Type(), e.Type()); !ok && e.Type() != types.Unknown && !orderableArray(e.Type()) && !IsRegType(e.Type()) {
 			return errAt(sb.Expr.Position(), pgerr.UndefinedFunction, "could not identify an ordering operator for type %s", types.FormatType(e.Type(), -1)).
 				WithHint("Use an explicit ordering operator or modify the query.")
 		}
@@ -970,7 +970,7 @@ func (a *analyzer) fromItem(f ast.TableExpr) (*JoinNode, []nsItem, error) {
 		for _, at := range rel.Attrs {
 			t, ok := types.ByOID(at.Type)
 			if !ok {
-				t = types.Text
+				t = catalogColumnType(at.Type)
 			}
 			rte.Cols = append(rte.Cols, Column{Name: at.Name, T: t, Mod: at.Typmod, NotNull: at.NotNull, Dropped: at.Dropped})
 		}

@@ -352,6 +352,8 @@ func (p *printer) utilityStmt(s Stmt) {
 		case TransRollbackPrepared:
 			p.w("ROLLBACK PREPARED ", QuoteString(s.Gid))
 		}
+	case *CommentStmt:
+		p.commentStmt(s)
 	case *CheckpointStmt:
 		p.w("CHECKPOINT")
 	case *VariableSetStmt:

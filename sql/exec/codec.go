@@ -114,8 +114,14 @@ func appendDatum(b []byte, d types.Datum) ([]byte, error) {
 		}
 		b = binary.AppendUvarint(b, uint64(len(x.Elems)))
 		for _, e := range x.Elems {
-			if _, nested := e.(*types.Array); nested {
-				return nil, pgerr.New(pgerr.InternalError, "cannot spill an array nested in an array")
+			if y, nested := e.(*types.Array); nested {
+				// An array of arrays is only pg_statistic.stavalues of an
+				// array column (anyarray): one level.
+				for _, ye := range y.Elems {
+					if _, deeper := ye.(*types.Array); deeper {
+						return nil, pgerr.New(pgerr.InternalError, "cannot spill an array nested in an array")
+					}
+				}
 			}
 			var err error
 			if b, err = appendDatum(b, e); err != nil {
@@ -132,6 +138,8 @@ func appendDatum(b []byte, d types.Datum) ([]byte, error) {
 type rowDecoder struct {
 	b   []byte
 	err error
+
+	nested bool // decoding an array inside an array (one level allowed)
 }
 
 func errCorruptTemp(what string) error {
@@ -303,9 +311,13 @@ func (d *rowDecoder) datum(inArray bool) types.Datum {
 		}
 		return base.ItemPointer{Block: base.BlockNumber(blk), Offset: base.OffsetNumber(off)}
 	case tagArray:
-		if inArray {
+		if inArray && d.nested {
 			d.fail("nested array")
 			return nil
+		}
+		if inArray {
+			d.nested = true
+			defer func() { d.nested = false }()
 		}
 		return d.array()
 	default:

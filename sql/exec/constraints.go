@@ -717,6 +717,7 @@ func (m *modifyTable) riDelete(tid base.ItemPointer, vals []types.Datum, match f
 			return err
 		}
 		if res == mvcc.TMOk {
+			m.stats().Deleted++
 			m.afterDelete(vals)
 			return nil
 		}
@@ -753,6 +754,7 @@ func (m *modifyTable) riUpdate(tid base.ItemPointer, vals []types.Datum, match f
 			return err
 		}
 		if res == mvcc.TMOk {
+			m.stats().Updated++
 			if err := m.insertIndexes(newVals, link); err != nil {
 				return err
 			}

@@ -26,6 +26,12 @@
 //	Materialize    tuple store, replayed on rescan                         nodeMaterial
 //	CTEScan        shared per statement (X19)                              nodeCtescan
 //	RecursiveUnion + WorkTableScan (X20)                                   nodeRecursiveunion
+//	IndexScan      B-tree entries for ScanKeys, heap tuples by ctid (X24)  nodeIndexscan
+//	IndexOnlyScan  rows from index entries; heap only if not all-visible (X25) nodeIndexonlyscan
+//	BitmapIndexScan, BitmapAnd, BitmapOr   TID bitmaps, lossy past work_mem (X27) nodeBitmap*, tidbitmap.c
+//	BitmapHeapScan bitmap pages in block order, recheck when lossy (X27)  nodeBitmapHeapscan
+//	MergeJoin      every join kind; inner key groups kept for replay (X28) nodeMergejoin
+//	Memoize        parameterized inner rows cached by key, LRU (X29)      nodeMemoize
 //
 // Invariants:
 //
@@ -121,4 +127,63 @@
 //	    SET NULL / SET DEFAULT action makes queue events that fire right
 //	    after it. Deferrable constraints are checked as immediate ones
 //	    (constraints.go).
+//	X24: An IndexScan evaluates its ScanKey args when it starts (and at
+//	    every rescan): a NULL arg matches nothing; equality keys on a
+//	    prefix of the index columns and the range of the next column
+//	    become B-tree bounds (in index order: DESC and NULLS FIRST
+//	    respected, NULLs excluded by any comparison key); every key is
+//	    also checked on each entry, across types with the (column type,
+//	    arg type) operator, so an arg the column type cannot hold exactly
+//	    (int8 beyond int4, 2.5 for an int column) bounds loosely or not
+//	    at all and is filtered exactly. Each entry's heap tuple is
+//	    fetched under the snapshot; the heap has no HOT chains, every row
+//	    version has its own entries, so a fetched version is visible or
+//	    skipped. Qual failures count Stats.RowsRemovedByFilter. An array
+//	    key (ScanKey.Array, col = ANY (array)) on a column of the
+//	    equality prefix runs one B-tree scan per distinct non-NULL
+//	    element, in index order (reversed backward), so the output stays
+//	    in index order; an array key after the prefix only filters.
+//	X25: An IndexOnlyScan builds its row from the entry (table columns by
+//	    pg_index.indkey; others NULL) and fetches the heap tuple only when
+//	    the visibility map does not mark its page all-visible
+//	    (heap.VisibilityOf, access/heap H7), counting Stats.HeapFetches.
+//	X26: A node implementing ParamRescanner (IndexScan, IndexOnlyScan,
+//	    BitmapHeapScan, Memoize, and Filter/Projection over one) re-reads
+//	    its outer-row references when restarted: a LATERAL NestLoop (and
+//	    one whose inner side reads an outer level) restarts such an inner
+//	    side with the new outer row pushed instead of building it again.
+//	X27: A TID bitmap keeps exact pages (a bit per line pointer) until it
+//	    holds work_mem / 64 bytes of entries, then turns the lowest pages
+//	    into lossy chunks (a bit per page) down to half of that. AND of an
+//	    exact page with a lossy one stays exact but is rechecked; OR with
+//	    a lossy page is lossy. BitmapHeapScan reads pages in block order,
+//	    evaluates RecheckQual on every tuple of a lossy or rechecked page
+//	    (Stats.RowsRemovedByRecheck), and counts Stats.ExactBlocks and
+//	    LossyBlocks.
+//	X28: MergeJoin's inputs are sorted on their keys (Desc per key); a row
+//	    with a NULL key is returned unmatched at once (or dropped) and
+//	    never compared, so NULLS FIRST/LAST does not matter. The inner rows
+//	    of one key value are kept in memory and replayed for each outer
+//	    row with that key; Qual failures on equal keys count
+//	    Stats.RowsRemovedByJoinFilter. Keys of different types compare
+//	    with the pair's "<" and "=" operators.
+//	X29: Memoize evaluates Keys at each (re)scan; a complete cached entry
+//	    is replayed (CacheHits), otherwise the child runs again
+//	    (CacheMisses) and its rows are cached as they pass. The cache
+//	    holds at most work_mem, evicting least recently used entries
+//	    (CacheEvictions); an entry larger than work_mem is dropped
+//	    (CacheOverflows); an entry not read to its end is not reused.
+//	X30: IndexKey computes an index entry from a row (plain columns,
+//	    expression columns, the partial index predicate) for every path
+//	    that adds entries: ModifyTable, ON CONFLICT arbiters, COPY, CREATE
+//	    INDEX, REINDEX and the heapallindexed checker.
+//	XP1: Cumulative statistics (internal/pgstat, pgstat.go): every
+//	    sequential scan started counts one seq_scan of its table and each
+//	    tuple it reads one seq_tup_read; each row ModifyTable (and a
+//	    foreign key action) inserts, updates or deletes counts one
+//	    n_tup_ins / n_tup_upd / n_tup_del; index scans count idx_scan,
+//	    idx_tup_read and idx_tup_fetch through Context.RelStats; a
+//	    temporary file counts in temp_files / temp_bytes when removed.
+//	    Counting is a field increment on the backend's own pgstat.Rel,
+//	    taken once per node (Context.PgStat nil: counted nowhere).
 package exec

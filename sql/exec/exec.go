@@ -10,8 +10,10 @@ import (
 
 	"github.com/tuskdb/tusk/access/heap"
 	"github.com/tuskdb/tusk/access/tuple"
+	"github.com/tuskdb/tusk/bufmgr"
 	"github.com/tuskdb/tusk/internal/base"
 	"github.com/tuskdb/tusk/internal/pgerr"
+	"github.com/tuskdb/tusk/internal/pgstat"
 	"github.com/tuskdb/tusk/mvcc"
 	"github.com/tuskdb/tusk/sql/analyze"
 	"github.com/tuskdb/tusk/sql/plan"
@@ -46,6 +48,17 @@ type Context struct {
 	// with Clock set too, nodes are timed.
 	Instrument bool
 	Clock      func() time.Time
+	// BufUsage, when set, counts the statement's buffer accesses; with
+	// Instrument each node's share (its Next calls, children included)
+	// goes to Stats.Buffers (EXPLAIN BUFFERS). Scans pass it to the
+	// access methods (heap.Scan.Usage, bufmgr.Pool.ReadBufferUsage).
+	BufUsage *bufmgr.Usage
+	// PgStat is the backend's pending statistics (internal/pgstat): scans
+	// and row changes are counted into it (nil: not counted).
+	PgStat *pgstat.Xact
+	// OpenIndex opens the B-tree of an index a plan names without an open
+	// tree (plan.IndexRef.Tree nil); the session sets it.
+	OpenIndex func(*plan.IndexRef) (*btree.Index, error)
 
 	st *stmtState
 }
@@ -95,7 +108,8 @@ func (ec *Context) buildNode(n plan.Node) (Iter, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &seqScan{ec: ec, p: p, scan: s}, nil
+		s.Usage = ec.BufUsage
+		return &seqScan{ec: ec, p: p, scan: s, st: ec.countScan(p.Rel.OID)}, nil
 	case *plan.Result:
 		return &result{ec: ec, p: p}, nil
 	case *plan.Values:
@@ -178,6 +192,16 @@ func (ec *Context) buildNode(n plan.Node) (Iter, error) {
 		return ec.buildRecursiveUnion(p)
 	case *plan.WorkTableScan:
 		return ec.buildWorkTableScan(p)
+	case *plan.IndexScan:
+		return ec.buildIndexScan(p)
+	case *plan.IndexOnlyScan:
+		return ec.buildIndexOnlyScan(p)
+	case *plan.BitmapHeapScan:
+		return ec.buildBitmapHeapScan(p)
+	case *plan.MergeJoin:
+		return ec.buildMergeJoin(p)
+	case *plan.Memoize:
+		return ec.buildMemoize(p)
 	}
 	return nil, pgerr.New(pgerr.FeatureNotSupported, "cannot execute plan node %T", n)
 }
@@ -230,6 +254,7 @@ type seqScan struct {
 	p    *plan.SeqScan
 	scan *heap.Scan
 	n    int
+	st   *pgstat.Rel // seq_scan, seq_tup_read
 }
 
 func (s *seqScan) Next() (*Row, error) {
@@ -244,6 +269,7 @@ func (s *seqScan) Next() (*Row, error) {
 		if t == nil {
 			return nil, s.scan.Err()
 		}
+		s.st.TuplesReturned++
 		vals, err := DecodeRow(s.p.Cols, t.Payload)
 		if err != nil {
 			return nil, err
@@ -257,6 +283,9 @@ func (s *seqScan) Next() (*Row, error) {
 				vals = append(vals, t.Header.Self)
 			}
 			return &Row{Vals: vals, TID: t.Header.Self}, nil
+		}
+		if s.ec.Instrument {
+			s.ec.statsFor(s.p).RowsRemovedByFilter++ // EXPLAIN ANALYZE's Rows Removed by Filter
 		}
 	}
 }
@@ -354,7 +383,8 @@ type modifyTable struct {
 	child Iter
 	// Count is the number of rows changed.
 	Count int64
-	con   conState // foreign key events (constraints.go)
+	st    *pgstat.Rel // n_tup_ins/upd/del (pgstat.go)
+	con   conState    // foreign key events (constraints.go)
 }
 
 // Affected returns the number of rows an iterator changed, if it is a
@@ -446,6 +476,7 @@ func (m *modifyTable) apply(in *Row) ([]types.Datum, bool, error) {
 		}
 		tid, err := ec.Heap.Insert(node, ec.Xact, EncodeRow(m.p.Cols, in.Vals))
 		if err == nil {
+			m.stats().Inserted++
 			err = m.insertIndexes(in.Vals, tid)
 		}
 		if err == nil {
@@ -461,6 +492,7 @@ func (m *modifyTable) apply(in *Row) ([]types.Datum, bool, error) {
 				return nil, false, err
 			}
 			if res == mvcc.TMOk {
+				m.stats().Deleted++
 				m.afterDelete(vals)
 			}
 			next, nvals, retry, err := m.conflict(res, link, vals)
@@ -492,6 +524,7 @@ func (m *modifyTable) apply(in *Row) ([]types.Datum, bool, error) {
 				return nil, false, err
 			}
 			if res == mvcc.TMOk {
+				m.stats().Updated++
 				if err := m.insertIndexes(newVals, link); err != nil {
 					return nil, false, err
 				}
@@ -516,22 +549,18 @@ func (m *modifyTable) apply(in *Row) ([]types.Datum, bool, error) {
 func (m *modifyTable) onConflict(proposed []types.Datum) (vals []types.Datum, handled, done bool, err error) {
 	ec, oc := m.ec, m.p.OnConflict
 	for _, ix := range oc.Arbiters {
-		key := make([][]byte, len(ix.Cols))
-		hasNull := false
-		for i, c := range ix.Cols {
-			if proposed[c] == nil {
-				hasNull = true
-				break
-			}
-			key[i] = types.Encode(m.p.Cols[c].T, proposed[c])
-			if key[i] == nil {
-				key[i] = []byte{}
-			}
+		nkeys := len(ix.Index.Desc().Keys)
+		key, inIndex, err := IndexKey(ec, ix, m.p.Cols, proposed) // indexkey.go
+		if err != nil {
+			return nil, false, false, err
+		}
+		hasNull := !inIndex
+		for _, k := range key[:nkeys] {
+			hasNull = hasNull || k == nil
 		}
 		if hasNull {
-			continue // NULLs never conflict
+			continue // NULLs never conflict; nor do rows outside a partial index
 		}
-		nkeys := len(ix.Index.Desc().Keys)
 	retry:
 		sc, err := ix.Index.NewScan(btree.ScanOptions{Lower: &btree.Bound{Vals: key[:nkeys], Inclusive: true}, Upper: &btree.Bound{Vals: key[:nkeys], Inclusive: true}})
 		if err != nil {
@@ -608,6 +637,7 @@ func (m *modifyTable) conflictUpdate(tid base.ItemPointer, proposed []types.Datu
 		}
 		return nil, true, false, nil
 	}
+	m.stats().Updated++
 	if err := m.insertIndexes(newVals, link); err != nil {
 		return nil, false, false, err
 	}
@@ -648,14 +678,12 @@ func (m *modifyTable) withTarget(full, vals []types.Datum) []types.Datum {
 func (m *modifyTable) insertIndexes(vals []types.Datum, tid base.ItemPointer) error {
 	ec := m.ec
 	for _, ix := range m.p.Indexes {
-		key := make([][]byte, len(ix.Cols))
-		for i, c := range ix.Cols {
-			if vals[c] != nil {
-				key[i] = types.Encode(m.p.Cols[c].T, vals[c])
-				if key[i] == nil {
-					key[i] = []byte{}
-				}
-			}
+		key, ok, err := IndexKey(ec, ix, m.p.Cols, vals) // indexkey.go
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue // a partial index the row is not in
 		}
 		if !ix.Unique {
 			if err := ix.Index.Insert(ec.Ctx, ec.Xact, key, tid); err != nil {
@@ -689,6 +717,11 @@ func (m *modifyTable) describeKey(ix *plan.IndexTarget, key [][]byte) (string, s
 	for i, c := range ix.Cols {
 		if i >= len(key) {
 			break
+		}
+		if c < 0 { // an expression column (indexkey.go)
+			name, val := describeExprKey(ix, i, key[i])
+			cols, vals = append(cols, name), append(vals, val)
+			continue
 		}
 		col := m.p.Cols[c]
 		cols = append(cols, col.Name)
@@ -731,6 +764,8 @@ func (m *modifyTable) conflict(res mvcc.TMResult, link base.ItemPointer, vals []
 		var qual analyze.Expr
 		if s, ok := m.p.Child.(*plan.SeqScan); ok {
 			qual = s.Qual
+		} else {
+			qual = scanRecheckQual(m.p.Child) // indexscan.go
 		}
 		ok, err := m.ec.Qual(qual, nvals)
 		if err != nil || !ok {

@@ -110,6 +110,9 @@ type rebuiltInner struct {
 
 func (s *rebuiltInner) next() (*Row, error) { return s.it.Next() }
 func (s *rebuiltInner) rewind([]types.Datum) error {
+	if s.it != nil && canRescanParams(s.it) {
+		return rescanParams(s.it) // X26
+	}
 	if s.it != nil {
 		s.it.Close()
 	}
@@ -160,6 +163,16 @@ func (s *lateralInner) next() (*Row, error) {
 
 func (s *lateralInner) rewind(outer []types.Datum) error {
 	s.pop()
+	if s.it != nil && outer != nil && canRescanParams(s.it) {
+		// X26: restart the inner side with the new outer row instead of
+		// building it again.
+		s.push(outer)
+		if err := rescanParams(s.it); err != nil {
+			s.pop()
+			return err
+		}
+		return nil
+	}
 	if s.it != nil {
 		s.it.Close()
 		s.it = nil

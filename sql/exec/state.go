@@ -3,6 +3,7 @@ package exec
 import (
 	"time"
 
+	"github.com/tuskdb/tusk/bufmgr"
 	"github.com/tuskdb/tusk/internal/pgerr"
 	"github.com/tuskdb/tusk/sql/analyze"
 	"github.com/tuskdb/tusk/sql/plan"
@@ -105,6 +106,24 @@ type Stats struct {
 	MemoryKB   int64  // peak memory held by the node's sort or hash table
 	DiskKB     int64  // temporary file space written
 	Batches    int    // hash batches (hash join) or partitions processed (hash aggregate)
+
+	// Index and bitmap scans, joins, Memoize (indexscan.go, bitmap.go,
+	// mergejoin.go, memoize.go): what EXPLAIN ANALYZE prints as "Rows
+	// Removed by Filter", "Rows Removed by Index Recheck", "Heap Fetches",
+	// "Heap Blocks: exact=N lossy=N", "Rows Removed by Join Filter" and
+	// Memoize's "Hits: N  Misses: N  Evictions: N  Overflows: N".
+	RowsRemovedByFilter      int64
+	RowsRemovedByRecheck     int64
+	RowsRemovedByJoinFilter  int64
+	HeapFetches              int64
+	ExactBlocks, LossyBlocks int64
+	CacheHits, CacheMisses   int64
+	CacheEvictions           int64
+	CacheOverflows           int64
+
+	// Buffers are the buffer accesses made while the node ran (its
+	// children's included), with Context.BufUsage.
+	Buffers bufmgr.Usage
 }
 
 // Stats returns the statistics of a plan node run under ec, or nil if it
@@ -153,7 +172,18 @@ func (w *instrumented) Next() (*Row, error) {
 	if w.ec.Clock != nil {
 		t0 = w.ec.Clock()
 	}
+	var u0 bufmgr.Usage
+	if w.ec.BufUsage != nil {
+		u0 = *w.ec.BufUsage
+	}
 	r, err := w.it.Next()
+	if u := w.ec.BufUsage; u != nil {
+		b := &w.st.Buffers
+		b.Hit += u.Hit - u0.Hit
+		b.Read += u.Read - u0.Read
+		b.Dirtied += u.Dirtied - u0.Dirtied
+		b.Written += u.Written - u0.Written
+	}
 	if w.ec.Clock != nil {
 		d := w.ec.Clock().Sub(t0)
 		w.st.Total += d

@@ -110,6 +110,7 @@ func (t *tempFile) close() {
 	t.done = true
 	_ = t.f.Close()
 	_ = t.ec.TempFS.Remove(t.name)
+	t.ec.PgStat.Collector().ReportTempFile(t.size) // temp_files, temp_bytes
 	delete(t.ec.state().temps, t)
 	t.w = nil
 }

@@ -82,6 +82,11 @@ func planRefsOuter(n plan.Node, depth int) bool {
 			expr(k.Expr, depth)
 		}
 	}
+	scanKeys := func(ks []plan.ScanKey, depth int) {
+		for _, k := range ks {
+			expr(k.Arg, depth)
+		}
+	}
 	node = func(n plan.Node, depth int) {
 		if n == nil || found {
 			return
@@ -138,6 +143,23 @@ func planRefsOuter(n plan.Node, depth int) bool {
 			}
 		case *plan.CTEScan:
 			node(p.Plan, depth)
+		case *plan.IndexScan:
+			scanKeys(p.Keys, depth)
+			expr(p.Qual, depth)
+		case *plan.IndexOnlyScan:
+			scanKeys(p.Keys, depth)
+			expr(p.Qual, depth)
+		case *plan.BitmapIndexScan:
+			scanKeys(p.Keys, depth)
+		case *plan.BitmapHeapScan:
+			expr(p.RecheckQual, depth)
+			expr(p.Qual, depth)
+		case *plan.MergeJoin:
+			exprs(p.OuterKeys, depth)
+			exprs(p.InnerKeys, depth)
+			expr(p.Qual, depth)
+		case *plan.Memoize:
+			exprs(p.Keys, depth)
 		}
 		for _, c := range n.Children() {
 			node(c, depth)

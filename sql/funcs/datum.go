@@ -104,7 +104,7 @@ func datumFits(t *types.T, d types.Datum) bool {
 	case string:
 		switch t.OID {
 		case types.Text.OID, types.Varchar.OID, types.Bpchar.OID, types.Name.OID, types.Char.OID,
-			types.JSON.OID, types.JSONB.OID, types.Cstring.OID:
+			types.JSON.OID, types.JSONB.OID, types.Cstring.OID, types.Inet.OID:
 			return true
 		}
 	case []byte:

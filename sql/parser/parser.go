@@ -456,7 +456,9 @@ func (p *parser) parseStmt() ast.Stmt {
 		return p.parseLock()
 	case kwDISCARD:
 		return p.parseDiscard()
-	case kwGRANT, kwREVOKE, kwCOMMENT, kwDO, kwCALL, kwLISTEN, kwNOTIFY, kwUNLISTEN, kwMERGE,
+	case kwCOMMENT:
+		return p.parseComment()
+	case kwGRANT, kwREVOKE, kwDO, kwCALL, kwLISTEN, kwNOTIFY, kwUNLISTEN, kwMERGE,
 		kwCLUSTER, kwDECLARE, kwFETCH, kwMOVE, kwCLOSE, kwREFRESH, kwSECURITY, kwIMPORT, kwLOAD, kwREASSIGN:
 		p.unsupported(t)
 	}

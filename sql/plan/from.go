@@ -160,6 +160,9 @@ func union(a, b map[int]bool) map[int]bool {
 // into it, then the items joined left to right, preferring an item that an
 // equality connects to what is joined so far (hash join), else a nested loop.
 func (p *planner) planFrom() (Node, layout, error) {
+	if node, lay, ok, err := p.planFromTop(); ok || err != nil {
+		return node, lay, err
+	}
 	q := p.q
 	var quals []*qual
 	where, err := analyze.Simplify(q.Where)

@@ -42,6 +42,11 @@ type ScanKey struct {
 	Op      ScanKeyOp
 	Arg     analyze.Expr
 	ArgType *types.T
+	// Array: Arg is an array and the key is "col = ANY (Arg)" (Op KeyEQ;
+	// PostgreSQL's SK_SEARCHARRAY, from "col IN (...)"); ArgType may be the
+	// array's type or its element type. The scan visits the distinct
+	// non-NULL elements in index order, one B-tree descent each.
+	Array bool
 }
 
 // IndexScan reads the heap tuples an index returns for Keys, in index
@@ -129,6 +134,8 @@ type MergeJoin struct {
 	Qual       analyze.Expr
 	OuterWidth int
 	InnerWidth int
+	// InnerUnique: see NestLoop.InnerUnique.
+	InnerUnique bool
 }
 
 // Memoize caches the inner side of a parameterized NestLoop by the values

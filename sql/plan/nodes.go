@@ -67,6 +67,9 @@ type NestLoop struct {
 	Qual  analyze.Expr // join condition over outer ++ inner; nil = true
 	// InnerWidth / OuterWidth give the column counts, for NULL-extension.
 	OuterWidth, InnerWidth int
+	// InnerUnique: each outer row matches at most one inner row (EXPLAIN
+	// shows it as "Inner Unique"; set by the planner when it proves it).
+	InnerUnique bool
 	// Lateral: the inner side reads the current outer row (a LATERAL
 	// item): it is rebuilt per outer row with that row pushed as the
 	// enclosing row of OuterVar{Levels: 1}. A parameterized inner scan
@@ -90,6 +93,8 @@ type HashJoin struct {
 	Qual       analyze.Expr
 	OuterWidth int
 	InnerWidth int
+	// InnerUnique: see NestLoop.InnerUnique.
+	InnerUnique bool
 }
 
 // Sort orders its child's rows by Keys (over the child's row). It spills

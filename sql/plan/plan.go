@@ -103,8 +103,16 @@ type OnConflict struct {
 type IndexTarget struct {
 	Name   string
 	Index  *btree.Index
-	Cols   []int // table column (0-based) of each index column, keys then INCLUDE
+	Cols   []int // table column (0-based) of each index column, keys then INCLUDE; -1 for an expression
 	Unique bool
+	// Exprs holds, per index column, its expression over the table row
+	// (nil for a plain column); nil when the index has no expression.
+	// ExprText is each expression's SQL text, for error details.
+	Exprs    []analyze.Expr
+	ExprText []string
+	// Pred is a partial index's predicate over the table row: a row
+	// version gets an entry only if it is true.
+	Pred analyze.Expr
 }
 
 func (n *SeqScan) Est() *Cost     { return &n.C }

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"math"
+
 	"github.com/tuskdb/tusk/internal/pgerr"
 	"github.com/tuskdb/tusk/sql/analyze"
 )
@@ -28,10 +30,16 @@ type planner struct {
 	// ctidFor is 1 + the RTE whose scan must emit its ctid as a last
 	// column (UPDATE ... FROM), 0 for none.
 	ctidFor int
+	// opt is the cost-based planner of this level (cbo.go), nil when
+	// FROM was planned by rules; upper is what it chose for the levels
+	// above FROM.
+	opt   *optimizer
+	upper *upperChoice
 }
 
 type shared struct {
 	nextCTE int
+	env     *Env
 }
 
 type cteInfo struct {
@@ -42,9 +50,14 @@ type cteInfo struct {
 	inBody    bool // planning the recursive term: references are WorkTableScans
 }
 
-// Plan builds the plan of a query.
-func Plan(q *analyze.Query) (*Stmt, error) {
-	p := &planner{q: q, shared: &shared{}}
+// Plan builds the plan of a query with no knowledge of the database:
+// every table never analyzed and without indexes.
+func Plan(q *analyze.Query) (*Stmt, error) { return PlanWith(q, nil) }
+
+// PlanWith builds the plan of a query, cost-based with what env tells of
+// the database's indexes, statistics and settings.
+func PlanWith(q *analyze.Query, env *Env) (*Stmt, error) {
+	p := &planner{q: q, shared: &shared{env: env}}
 	switch q.Cmd {
 	case analyze.CmdSelect:
 		root, err := p.planSelect()
@@ -140,6 +153,12 @@ func Plan(q *analyze.Query) (*Stmt, error) {
 			return st, nil
 		}
 		lay := layoutOf(q.Result, len(rte.Cols))
+		if node, ok, err := p.planModifyScan(); ok || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			return p.modify(rte, node, lay)
+		}
 		qual, err := p.fix(q.Where, lay)
 		if err != nil {
 			return nil, err
@@ -268,6 +287,9 @@ func (p *planner) planSelect() (Node, error) {
 	if q.SetOp != nil {
 		return p.planSetOp()
 	}
+	if n, ok, err := p.planMinMax(); ok || err != nil {
+		return n, err
+	}
 	node, lay, err := p.planFrom()
 	if err != nil {
 		return nil, err
@@ -293,6 +315,24 @@ func (p *planner) planSelect() (Node, error) {
 		if len(keys) == 0 && q.GroupingSets == nil {
 			agg.Strategy = AggPlain
 		}
+		if u := p.upper; u != nil && u.aggSorted && agg.Strategy == AggHashed {
+			// GroupAggregate: its input sorted by the group keys.
+			agg.Strategy = AggSorted
+			if u.sortNeeds {
+				var sk []*analyze.SortKey
+				for _, k := range u.groupKeys {
+					fe, err := p.fix(k.expr, lay)
+					if err != nil {
+						return nil, err
+					}
+					sk = append(sk, &analyze.SortKey{Expr: fe, Desc: k.desc, NullsFirst: k.nullsFirst})
+				}
+				c := *node.Est()
+				c.Startup, c.Total = p.opt.sortCost(c.Startup, c.Total, c.Rows, c.Width, -1)
+				node = &Sort{Child: node, Keys: sk, C: c}
+				agg.Child = node
+			}
+		}
 		for _, a := range q.Aggs {
 			fa, err := p.fix(a, lay)
 			if err != nil {
@@ -305,6 +345,25 @@ func (p *planner) planSelect() (Node, error) {
 		agg.C = Cost{Total: node.Est().Total + node.Est().Rows*CPUOperatorCost, Rows: 200, Width: 8 * (len(keys) + len(q.Aggs))}
 		if agg.Strategy == AggPlain {
 			agg.C.Rows = 1
+		} else if p.upper != nil && p.upper.numGroups > 0 {
+			agg.C.Rows = p.upper.numGroups
+		}
+		if o := p.opt; o != nil {
+			// cost_agg
+			in := node.Est()
+			_, trans := o.aggTransCost(agg.Aggs)
+			ncols := float64(len(keys))
+			switch agg.Strategy {
+			case AggPlain:
+				agg.C.Startup = in.Total + trans*in.Rows
+				agg.C.Total = agg.C.Startup + o.s.CPUTupleCost
+			case AggSorted:
+				agg.C.Startup = in.Startup
+				agg.C.Total = in.Total + (trans+o.s.CPUOperatorCost*ncols)*in.Rows + o.s.CPUTupleCost*agg.C.Rows
+			default:
+				agg.C.Startup = in.Total + (trans+o.s.CPUOperatorCost*ncols)*in.Rows
+				agg.C.Total = agg.C.Startup + o.s.CPUTupleCost*agg.C.Rows
+			}
 		}
 		node = agg
 		// Above the Agg, group keys and aggregates are columns of its row.
@@ -438,8 +497,16 @@ func (p *planner) planSelect() (Node, error) {
 	} else if q.Distinct {
 		node = &Unique{Child: node, Hashed: true, C: *node.Est()}
 	}
-	if len(sortKeys) > 0 {
-		node = &Sort{Child: node, Keys: sortKeys, C: *node.Est()}
+	if len(sortKeys) > 0 && !(p.upper != nil && p.upper.skipSort) {
+		c := *node.Est()
+		if p.opt != nil {
+			bound := -1.0
+			if n := constCount(q.Limit); q.Limit != nil && n >= 0 {
+				bound = n + math.Max(constCount(q.Offset), 0)
+			}
+			c.Startup, c.Total = p.opt.sortCost(c.Startup, c.Total, c.Rows, c.Width, bound)
+		}
+		node = &Sort{Child: node, Keys: sortKeys, C: c}
 	}
 	if q.Limit != nil || q.Offset != nil {
 		lim, err := p.fix(q.Limit, layout{})
@@ -450,7 +517,15 @@ func (p *planner) planSelect() (Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		node = &Limit{Child: node, Count: lim, Offset: off, WithTies: q.WithTies, Keys: sortKeys, C: *node.Est()}
+		lc := *node.Est()
+		if p.opt != nil {
+			cnt := constCount(q.Limit)
+			if q.Limit == nil {
+				cnt = -1
+			}
+			lc.Startup, lc.Total, lc.Rows = limitCost(lc.Startup, lc.Total, lc.Rows, cnt, math.Max(constCount(q.Offset), 0))
+		}
+		node = &Limit{Child: node, Count: lim, Offset: off, WithTies: q.WithTies, Keys: sortKeys, C: lc}
 	}
 	if len(proj.Targets) > width {
 		strip := &Projection{Child: node, C: *node.Est()}

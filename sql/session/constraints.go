@@ -294,11 +294,10 @@ func (g *conGraph) indexTarget(t *conTable, oid base.OID) (*plan.IndexTarget, er
 		if ix.Rel.OID != oid {
 			continue
 		}
-		bt, cols, err := g.s.openIndex(t.ct.Rel, ix)
+		it, err := g.s.indexTarget(g.snap, t.ct.Rel, ix) // index_ddl.go
 		if err != nil {
 			return nil, err
 		}
-		it := &plan.IndexTarget{Name: ix.Rel.Name, Index: bt, Cols: cols, Unique: ix.Unique}
 		if t.targets == nil {
 			t.targets = map[base.OID]*plan.IndexTarget{}
 		}

@@ -58,13 +58,18 @@ func (s *Session) CopyTo(ctx context.Context, sql string, w io.Writer) (*Cursor,
 	return s.copyStatement(context.WithValue(ctx, copyOutKey{}, w), sql, false)
 }
 
-func (s *Session) copyStatement(ctx context.Context, sql string, from bool) (*Cursor, error) {
+func (s *Session) copyStatement(ctx context.Context, sql string, from bool) (_ *Cursor, err error) {
+	defer s.call()(&err) // backend.go
 	if s.closed {
+		if s.closeErr != nil {
+			return nil, s.closeErr
+		}
 		return nil, pgerr.New(pgerr.AdminShutdown, "terminating connection due to administrator command")
 	}
 	if s.cursor != nil {
 		return nil, pgerr.New(pgerr.ObjectInUse, "another statement of this session is still open")
 	}
+	ctx = s.startCall(ctx, sql)
 	stmts, err := parser.Parse(sql)
 	if err != nil {
 		if s.inBlock {
@@ -392,7 +397,7 @@ func (s *Session) copyFrom(ctx context.Context, n *ast.CopyStmt) (int64, error) 
 // copyExecContext is the executor context of a COPY statement, as query
 // makes it (with the transaction manager, which unique checks wait on).
 func (s *Session) copyExecContext(ctx context.Context, snap *mvcc.Snapshot) *exec.Context {
-	return &exec.Context{Ctx: ctx, Heap: s.inst.Heap, Xact: s.xact, Snap: snap, Xacts: s.inst.Xacts,
+	return &exec.Context{Ctx: ctx, Heap: s.inst.Heap, Xact: s.xact, Snap: snap, Xacts: s.inst.Xacts, PgStat: s.pgStat(),
 		SerializableConflicts: s.isolation != "read committed",
 		WorkMem:               s.workMem(), TempFS: s.inst.FS, TempDir: s.inst.TempDir()}
 }
@@ -729,6 +734,7 @@ func (s *Session) copyTo(ctx context.Context, n *ast.CopyStmt) (int64, error) {
 	}
 
 	w := &copyWriter{w: bufio.NewWriterSize(out, copyBufSize), o: o, enc: enc, attnums: attnums, types: ctypes, force: forceQuote}
+	w.regOut = func(t *types.T, oid base.OID) string { return s.regOut(snap, t, oid) } // introspect_reg.go
 	if o.header != headerFalse {
 		if err := w.header(all); err != nil {
 			return 0, err
@@ -819,6 +825,7 @@ type copyWriter struct {
 	force   []bool     // per copied column
 	line    []byte
 	conv    []byte
+	regOut  func(*types.T, base.OID) string // reg* values print as names
 }
 
 // header writes the names of the copied columns.
@@ -852,6 +859,9 @@ func (w *copyWriter) row(vals []types.Datum) error {
 			continue
 		}
 		s := types.Format(w.types[a], v)
+		if i, ok := v.(int64); ok && w.regOut != nil && IsRegType(w.types[a]) {
+			s = w.regOut(w.types[a], base.OID(uint32(i)))
+		}
 		if o.csv {
 			line = appendCSV(line, s, o, w.force[k], single)
 		} else {

@@ -34,6 +34,8 @@ func (s *Session) env(snap *mvcc.Snapshot) *analyze.Env {
 		return s.columnDefault(snap, rel, col)
 	}
 	s.sequenceEnv(env, snap) // nextval & co., regclass input, identity defaults
+	// reg* input and output by name (introspect_reg.go).
+	s.introspectEnv(env, snap)
 	return env
 }
 
@@ -161,6 +163,13 @@ func (s *Session) createIndex(ctx context.Context, n *ast.CreateIndexStmt) (*Cur
 	if n.Method != "" && n.Method != "btree" {
 		return nil, pgerr.New(pgerr.FeatureNotSupported, "access method %q is not supported", n.Method)
 	}
+	if n.Concurrently {
+		// Built like a plain CREATE INDEX (under the table lock), but
+		// refused in a transaction block as PostgreSQL does (index_ddl.go).
+		if err := s.checkNotInBlock("CREATE INDEX CONCURRENTLY"); err != nil {
+			return nil, err
+		}
+	}
 	s.takeDDL()
 	snap := s.snapshot()
 	table, err := s.lookupRelation(snap, n.Table.Schema, n.Table.Name)
@@ -175,10 +184,22 @@ func (s *Session) createIndex(ctx context.Context, n *ast.CreateIndexStmt) (*Cur
 			WithDetail("This operation is not supported for %s.", kindName(table.Kind))
 	}
 	ix := &catalog.Index{Table: table.OID, Unique: n.Unique, NKeys: len(n.Params)}
-	var names []string
-	for _, p := range append(append([]*ast.IndexElem(nil), n.Params...), n.Include...) {
+	var names, exprTexts []string
+	for i, p := range append(append([]*ast.IndexElem(nil), n.Params...), n.Include...) {
 		if p.Expr != nil {
-			return nil, pgerr.New(pgerr.FeatureNotSupported, "expression indexes are not supported yet").WithPosition(p.Pos + 1)
+			if i >= len(n.Params) {
+				return nil, pgerr.New(pgerr.FeatureNotSupported, "expressions are not supported in included columns")
+			}
+			_, col, err := s.indexElemExpr(snap, table, p) // index_ddl.go
+			if err != nil {
+				return nil, err
+			}
+			ix.Keys = append(ix.Keys, 0)
+			ix.ExprCols = append(ix.ExprCols, col)
+			ix.Options = append(ix.Options, indexOption(p))
+			exprTexts = append(exprTexts, ast.String(p.Expr))
+			names = append(names, col.Name)
+			continue
 		}
 		k := int16(0)
 		for _, a := range table.Attrs {
@@ -202,8 +223,14 @@ func (s *Session) createIndex(ctx context.Context, n *ast.CreateIndexStmt) (*Cur
 		ix.Options = append(ix.Options, opt)
 		names = append(names, p.Name)
 	}
+	if len(exprTexts) > 0 {
+		ix.Exprs = strings.Join(exprTexts, ", ")
+	}
 	if n.Where != nil {
 		ix.Pred = ast.String(n.Where)
+		if _, _, _, err := s.indexExprs(snap, table, &catalog.Index{Pred: ix.Pred}); err != nil {
+			return nil, err
+		}
 	}
 	name := n.Name
 	if name == "" {
@@ -224,7 +251,25 @@ func (s *Session) createIndex(ctx context.Context, n *ast.CreateIndexStmt) (*Cur
 	if err := s.buildIndex(ctx, table, rel, ix); err != nil {
 		return nil, err
 	}
+	if err := s.indexBuildStats(ctx, table, rel); err != nil {
+		return nil, err
+	}
 	return s.utilityDone("CREATE INDEX")
+}
+
+// indexOption is pg_index.indoption of one key: bit 1 DESC, bit 2 NULLS
+// FIRST (DESC defaults to NULLS FIRST).
+func indexOption(p *ast.IndexElem) int16 {
+	var opt int16
+	if p.Dir == ast.SortDesc {
+		opt |= 1
+		if p.Nulls != ast.NullsLast {
+			opt |= 2
+		}
+	} else if p.Nulls == ast.NullsFirst {
+		opt |= 2
+	}
+	return opt
 }
 
 // chooseIndexName mirrors ChooseIndexName: table_col1_col2_idx.
@@ -263,6 +308,17 @@ func (s *Session) drop(ctx context.Context, n *ast.DropStmt) (*Cursor, error) {
 		return s.dropSchema(ctx, n)
 	default:
 		return nil, pgerr.New(pgerr.FeatureNotSupported, "DROP %s is not supported yet", n.Kind)
+	}
+	if n.Concurrently && want == catalog.KindIndex { // RemoveRelations' checks
+		if len(n.Objects) > 1 {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "DROP INDEX CONCURRENTLY does not support dropping multiple objects")
+		}
+		if n.Behavior == ast.DropCascade {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "DROP INDEX CONCURRENTLY does not support CASCADE")
+		}
+		if err := s.checkNotInBlock("DROP INDEX CONCURRENTLY"); err != nil {
+			return nil, err
+		}
 	}
 	s.takeDDL()
 	snap := s.snapshot()

@@ -121,6 +121,8 @@ func (s *Session) alterCmd(ctx context.Context, snap *mvcc.Snapshot, rel *catalo
 		return s.dropConstraint(ctx, snap, rel, con, cmd.Behavior == ast.DropCascade, map[base.OID]bool{})
 	case ast.ATValidateConstraint:
 		return s.validateConstraint(ctx, snap, rel, cmd.Name)
+	case ast.ATSetStatistics:
+		return s.setStatistics(ctx, snap, rel, cmd)
 	}
 	return pgerr.New(pgerr.FeatureNotSupported, "ALTER TABLE ... %s is not supported yet", cmd.Kind)
 }
@@ -168,6 +170,10 @@ func (s *Session) addColumn(ctx context.Context, snap *mvcc.Snapshot, rel *catal
 	if col.Default != "" {
 		def, err := s.defaultExpr(snap, rel, a.Num)
 		if err != nil {
+			return err
+		}
+		// DROP SEQUENCE of a sequence the default uses needs CASCADE.
+		if err := s.recordDefaultSequences(snap, rel.OID, a.Num, def); err != nil {
 			return err
 		}
 		cols := relColumns(rel)
@@ -301,7 +307,7 @@ func (s *Session) dropColumn(ctx context.Context, snap *mvcc.Snapshot, rel *cata
 		return err
 	}
 	for _, ix := range ixs {
-		if hasKey(ix.Keys, k) && !done[ix.Rel.OID] {
+		if (hasKey(ix.Keys, k) || indexRefsColumn(ix, cmd.Name)) && !done[ix.Rel.OID] { // index_ddl.go
 			if err := s.dropCascade(ctx, snap, ix.Rel, cascade, done); err != nil {
 				return err
 			}
@@ -627,6 +633,9 @@ func (s *Session) rename(ctx context.Context, n *ast.RenameStmt) (*Cursor, error
 			return nil, err
 		}
 		if err := s.renameInChecks(ctx, snap, rel, "", n.SubName, n.NewName); err != nil {
+			return nil, err
+		}
+		if err := s.renameInIndexes(ctx, snap, rel, n.SubName, n.NewName); err != nil { // index_ddl.go
 			return nil, err
 		}
 	case ast.ObjectConstraint:

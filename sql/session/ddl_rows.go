@@ -36,7 +36,7 @@ func relColumns(rel *catalog.Relation) []analyze.Column {
 // evalContext is an executor context for evaluating DDL expressions
 // (defaults, CHECK, USING) in the current transaction.
 func (s *Session) evalContext(ctx context.Context, snap *mvcc.Snapshot) *exec.Context {
-	return &exec.Context{Ctx: ctx, Heap: s.inst.Heap, Xact: s.xact, Snap: snap, Xacts: s.inst.Xacts, WorkMem: s.workMem(), TempFS: s.inst.FS, TempDir: s.inst.TempDir()}
+	return &exec.Context{Ctx: ctx, Heap: s.inst.Heap, Xact: s.xact, Snap: snap, Xacts: s.inst.Xacts, WorkMem: s.workMem(), TempFS: s.inst.FS, TempDir: s.inst.TempDir(), PgStat: s.pgStat()}
 }
 
 // scanRows calls fn with the tid and decoded values of each row of rel

@@ -69,6 +69,7 @@ func (s *Session) truncate(ctx context.Context, n *ast.TruncateStmt) (*Cursor, e
 		if _, err := cat.NewRelFileNode(ctx, s.xact, snap, rel); err != nil {
 			return nil, err
 		}
+		s.CountTruncate(rel.OID) // pgstat PS3
 	}
 	snap = s.nextCommand()
 	for _, rel := range rels {

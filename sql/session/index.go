@@ -8,7 +8,6 @@ import (
 
 	"github.com/tuskdb/tusk/access/btree"
 	"github.com/tuskdb/tusk/access/heap"
-	"github.com/tuskdb/tusk/access/tuple"
 	"github.com/tuskdb/tusk/catalog"
 	"github.com/tuskdb/tusk/internal/base"
 	"github.com/tuskdb/tusk/internal/pgerr"
@@ -24,11 +23,17 @@ func indexDesc(name string, table *catalog.Relation, ix *catalog.Index) (btree.D
 	d := btree.Desc{Name: name, Table: table.Name, NInclude: len(ix.Keys) - ix.NKeys}
 	var cols []int
 	for i, k := range ix.Keys {
-		if k <= 0 || int(k) > len(table.Attrs) {
-			return d, nil, pgerr.New(pgerr.FeatureNotSupported, "index %q has an expression column", name)
+		var a catalog.Attribute
+		switch {
+		case k == 0 && ix.Rel != nil && i < len(ix.Rel.Attrs):
+			a = ix.Rel.Attrs[i] // an expression column: its type is the index's attribute's (index_ddl.go)
+			cols = append(cols, -1)
+		case k > 0 && int(k) <= len(table.Attrs):
+			a = table.Attrs[k-1]
+			cols = append(cols, int(k)-1)
+		default:
+			return d, nil, pgerr.New(pgerr.DataCorrupted, "index %q has an invalid column %d", name, k)
 		}
-		a := table.Attrs[k-1]
-		cols = append(cols, int(k)-1)
 		if i >= ix.NKeys {
 			continue
 		}
@@ -133,11 +138,11 @@ func (s *Session) attachIndexList(snap *mvcc.Snapshot, root plan.Node) error {
 		return err
 	}
 	for _, ix := range ixs {
-		bt, cols, err := s.openIndex(m.Rel, ix)
+		it, err := s.indexTarget(snap, m.Rel, ix) // index_ddl.go
 		if err != nil {
 			return err
 		}
-		m.Indexes = append(m.Indexes, &plan.IndexTarget{Name: ix.Rel.Name, Index: bt, Cols: cols, Unique: ix.Unique})
+		m.Indexes = append(m.Indexes, it)
 	}
 	if oc := m.OnConflict; oc != nil {
 		for k, ix := range ixs {
@@ -151,7 +156,7 @@ func (s *Session) attachIndexList(snap *mvcc.Snapshot, root plan.Node) error {
 					oc.Arbiters = append(oc.Arbiters, t)
 				}
 			case len(oc.ArbiterCols) > 0:
-				if sameSet(oc.ArbiterCols, t.Cols[:ix.NKeys]) {
+				if t.Exprs == nil && t.Pred == nil && sameSet(oc.ArbiterCols, t.Cols[:ix.NKeys]) {
 					oc.Arbiters = append(oc.Arbiters, t)
 				}
 			default:
@@ -196,29 +201,21 @@ func (s *Session) buildIndex(ctx context.Context, table *catalog.Relation, rel *
 	if err != nil {
 		return err
 	}
-	var attrs []*types.T
-	for _, a := range table.Attrs {
-		t, _ := types.ByOID(a.Type)
-		attrs = append(attrs, t)
-	}
-	var entries []btree.Entry
-	var live []bool
-	err = s.inst.Heap.ScanAll(table.Node, s.xact, func(t *heap.Tuple, st heap.State) error {
-		raw, err := tuple.Deform(t.Payload, len(table.Attrs))
-		if err != nil {
+	snap := s.snapshot()
+	it := &plan.IndexTarget{Name: rel.Name, Cols: cols, Unique: ix.Unique}
+	if ix.Exprs != "" || ix.Pred != "" {
+		if it.Exprs, it.ExprText, it.Pred, err = s.indexExprs(snap, table, ix); err != nil {
 			return err
 		}
-		key := make([][]byte, len(cols))
-		for i, c := range cols {
-			key[i] = raw[c]
-		}
-		entries = append(entries, btree.Entry{Vals: key, TID: t.Header.Self})
-		live = append(live, st == heap.StateLive)
-		return nil
-	})
+	}
+	entries, err := s.indexEntries(ctx, snap, table, it) // index_ddl.go
 	if err != nil {
 		return err
 	}
+	// index_build's heap scan counts as a sequential scan (pgstat, SP1).
+	st := s.pgStat().Rel(table.OID)
+	st.NumScans++
+	st.TuplesReturned += int64(len(entries))
 	if !ix.Unique {
 		bt, err := btree.Build(s.inst.Pool, s.inst.Log, rel.Node, desc, entries)
 		if err != nil {
@@ -244,11 +241,11 @@ func (s *Session) buildIndex(ctx context.Context, table *catalog.Relation, rel *
 				}
 				return btree.HeapDead, 0, err
 			},
-			Describe: func(k [][]byte) (string, string) { return describeKey(table, cols, k) },
+			Describe: func(k [][]byte) (string, string) { return describeTarget(table, it, ix.NKeys, k) },
 		}
 		if err := bt.InsertUnique(ctx, s.xact, e.Vals, e.TID, uc); err != nil {
 			if pe, ok := err.(*pgerr.Error); ok && pe.Code == pgerr.UniqueViolation {
-				c, v := describeKey(table, cols, e.Vals)
+				c, v := describeTarget(table, it, ix.NKeys, e.Vals)
 				return pgerr.New(pgerr.UniqueViolation, "could not create unique index %q", rel.Name).
 					WithDetail("Key (%s)=(%s) is duplicated.", c, v)
 			}

@@ -5,15 +5,18 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tuskdb/tusk/catalog"
 	"github.com/tuskdb/tusk/internal/base"
 	"github.com/tuskdb/tusk/internal/instance"
 	"github.com/tuskdb/tusk/internal/pgerr"
+	"github.com/tuskdb/tusk/internal/pgstat"
 	"github.com/tuskdb/tusk/mvcc"
 	"github.com/tuskdb/tusk/sql/analyze"
 	"github.com/tuskdb/tusk/sql/ast"
 	"github.com/tuskdb/tusk/sql/exec"
+	"github.com/tuskdb/tusk/sql/explain"
 	"github.com/tuskdb/tusk/sql/parser"
 	"github.com/tuskdb/tusk/sql/plan"
 	"github.com/tuskdb/tusk/sql/types"
@@ -46,11 +49,28 @@ type Session struct {
 	prepared  map[string]*prepared
 	dropping  map[base.OID]bool // relations the running DROP statement names (ddl_constraint.go)
 	seqs      *seqCache         // sequences used by this session (ddl_sequence.go)
+	pgstat    *pgstat.Xact      // pending statistics of the transaction (pgstat_views.go)
+
+	// The backend (backend.go, S9-S11).
+	be         *instance.Backend
+	mu         sync.Mutex // held by the owner's outermost call (S10)
+	depth      int        // nesting of the owner's calls
+	closeErr   error      // what calls report after a terminate or crash
+	stmtCancel func(cause error)
+	queryText  string // the running (or last) query text
+	// lastExplain is the tree the last EXPLAIN built (explain.go).
+	lastExplain *explain.Explain
 }
 
 // New starts a session on an instance.
 func New(inst *instance.Instance, settings *Settings) *Session {
-	return &Session{inst: inst, id: inst.NewBackendID(), Settings: settings}
+	be := inst.Backends().Register(instance.ClientBackend)
+	s := &Session{inst: inst, id: be.PID, Settings: settings, be: be}
+	if name, err := settings.Get("application_name"); err == nil {
+		be.SetAppName(name)
+	}
+	be.SetOnTerminate(s.terminateIdle)
+	return s
 }
 
 // ID returns the backend id.
@@ -58,6 +78,7 @@ func (s *Session) ID() int32 { return s.id }
 
 // Status reports the transaction state.
 func (s *Session) Status() TxStatus {
+	defer s.call()(nil)
 	switch {
 	case s.failed:
 		return TxFailed
@@ -103,6 +124,7 @@ func (c *Cursor) Tag() string {
 
 // RowsAffected returns the number of rows the statement changed or returned.
 func (c *Cursor) RowsAffected() int64 {
+	defer c.s.call()(nil)
 	if c.it != nil {
 		if n, ok := exec.Affected(c.it); ok {
 			c.affected = n
@@ -115,7 +137,18 @@ func (c *Cursor) RowsAffected() int64 {
 }
 
 // Next returns the next row, or nil at the end.
-func (c *Cursor) Next() ([]types.Datum, error) {
+func (c *Cursor) Next() (row []types.Datum, err error) {
+	defer func() {
+		if err != nil {
+			row = nil
+		}
+	}()
+	defer c.s.call()(&err)
+	defer func() {
+		if r := recover(); r != nil {
+			row, err = nil, c.s.crashed(r)
+		}
+	}()
 	if c.done {
 		return nil, c.err
 	}
@@ -129,17 +162,17 @@ func (c *Cursor) Next() ([]types.Datum, error) {
 		c.count++
 		return r, nil
 	}
-	row, err := c.it.Next()
+	r, err := c.it.Next()
 	if err != nil {
 		c.fail(err)
 		return nil, err
 	}
-	if row == nil {
+	if r == nil {
 		c.done = true
 		return nil, nil
 	}
 	c.count++
-	return row.Vals, nil
+	return r.Vals, nil
 }
 
 func (c *Cursor) fail(err error) {
@@ -155,7 +188,13 @@ func (c *Cursor) fail(err error) {
 // Close finishes the statement: it drains nothing, and commits an
 // implicit transaction (S2). It returns the error that ended the cursor,
 // or the commit's.
-func (c *Cursor) Close() error {
+func (c *Cursor) Close() (err error) {
+	defer c.s.call()(&err)
+	defer func() {
+		if r := recover(); r != nil {
+			err = c.s.crashed(r)
+		}
+	}()
 	if c.s.cursor != c {
 		return c.err
 	}
@@ -180,7 +219,8 @@ func (c *Cursor) Close() error {
 
 // Exec runs every statement in sql, discarding rows, and returns the last
 // statement's cursor, already closed.
-func (s *Session) Exec(ctx context.Context, sql string, args []any) (*Cursor, error) {
+func (s *Session) Exec(ctx context.Context, sql string, args []any) (_ *Cursor, err error) {
+	defer s.call()(&err)
 	c, err := s.Query(ctx, sql, args)
 	if err != nil {
 		return nil, err
@@ -200,13 +240,18 @@ func (s *Session) Exec(ctx context.Context, sql string, args []any) (*Cursor, er
 
 // Query runs the statements in sql; all but the last run to completion and
 // the last one's cursor is returned open (S1: close it before the next call).
-func (s *Session) Query(ctx context.Context, sql string, args []any) (*Cursor, error) {
+func (s *Session) Query(ctx context.Context, sql string, args []any) (_ *Cursor, err error) {
+	defer s.call()(&err)
 	if s.closed {
+		if s.closeErr != nil {
+			return nil, s.closeErr
+		}
 		return nil, pgerr.New(pgerr.AdminShutdown, "terminating connection due to administrator command")
 	}
 	if s.cursor != nil {
 		return nil, pgerr.New(pgerr.ObjectInUse, "another statement of this session is still open")
 	}
+	ctx = s.startCall(ctx, sql)
 	stmts, err := parser.Parse(sql)
 	if err != nil {
 		if s.inBlock {
@@ -265,10 +310,13 @@ func (s *Session) syncCommit() bool {
 // snapshot returns the statement's snapshot (S3).
 func (s *Session) snapshot() *mvcc.Snapshot {
 	if s.isolation == "read committed" || s.isolation == "" {
-		return s.inst.Xacts.GetSnapshot(s.xact)
+		snap := s.inst.Xacts.GetSnapshot(s.xact)
+		s.reportSnapshot(snap.Xmin)
+		return snap
 	}
 	if s.snap == nil {
 		s.snap = s.inst.Xacts.GetSnapshot(s.xact)
+		s.reportSnapshot(s.snap.Xmin)
 	}
 	// Later commands of the transaction see its own earlier changes.
 	snap := *s.snap
@@ -278,13 +326,11 @@ func (s *Session) snapshot() *mvcc.Snapshot {
 
 // run executes one statement. A panic inside it is a bug; it is reported
 // as SQLSTATE XX000 and fails the statement's transaction instead of
-// crashing the program (the catalog issue makes this a backend crash
-// with cleanup of locks and pins).
+// crashing the program: the backend crashes (S11, backend.go).
 func (s *Session) run(ctx context.Context, st ast.Stmt, args []any) (c *Cursor, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			c, err = nil, pgerr.New(pgerr.InternalError, "internal error: %v", r)
-			s.statementFailed()
+			c, err = nil, s.crashed(r) // S11
 		}
 	}()
 	if tx, ok := st.(*ast.TransactionStmt); ok {
@@ -296,6 +342,9 @@ func (s *Session) run(ctx context.Context, st ast.Stmt, args []any) (c *Cursor, 
 	implicit := !s.inBlock
 	s.begin()
 	c, err = s.dispatch(ctx, st, args)
+	if err == nil {
+		err = s.syncClassFlags(ctx) // class_flags.go
+	}
 	if err != nil {
 		s.statementFailed()
 		return nil, err
@@ -344,6 +393,7 @@ func (s *Session) endXact(commit bool) error {
 	} else {
 		err = x.Abort()
 	}
+	s.pgStat().Flush(commit) // PS2
 	for _, node := range s.inst.Catalog.XactDone(x, commit) {
 		s.inst.Heap.Forget(node)
 		s.inst.ForgetIndex(node)
@@ -360,7 +410,8 @@ func (s *Session) endXact(commit bool) error {
 }
 
 // Close ends the session, rolling back an open transaction.
-func (s *Session) Close() error {
+func (s *Session) Close() (err error) {
+	defer s.call()(nil)
 	if s.closed {
 		return nil
 	}
@@ -368,6 +419,11 @@ func (s *Session) Close() error {
 		s.cursor.Close()
 	}
 	s.closed = true
+	defer s.be.Unregister()
+	if s.stmtCancel != nil {
+		s.stmtCancel(nil)
+		s.stmtCancel = nil
+	}
 	return s.endXact(false)
 }
 
@@ -478,6 +534,10 @@ func (s *Session) dispatch(ctx context.Context, st ast.Stmt, args []any) (*Curso
 		return s.createView(n)
 	case *ast.CreateIndexStmt:
 		return s.createIndex(ctx, n)
+	case *ast.ReindexStmt:
+		return s.reindex(ctx, n) // index_ddl.go
+	case *ast.CommentStmt:
+		return s.comment(ctx, n) // comment.go
 	case *ast.CheckpointStmt:
 		return s.utilityDone2("CHECKPOINT", s.inst.Checkpoint(false))
 	case *ast.CopyStmt:
@@ -486,6 +546,13 @@ func (s *Session) dispatch(ctx context.Context, st ast.Stmt, args []any) (*Curso
 		return s.set(n)
 	case *ast.VariableShowStmt:
 		return s.show(n)
+	case *ast.ExplainStmt:
+		return s.explainStmt(ctx, n, args)
+	case *ast.VacuumStmt:
+		if !n.IsVacuum {
+			return s.analyzeCmd(ctx, n)
+		}
+		return s.vacuum(ctx, n) // vacuum.go
 	}
 	return nil, pgerr.New(pgerr.FeatureNotSupported, "statement %s is not supported yet", strings.TrimPrefix(fmt.Sprintf("%T", st), "*ast."))
 }
@@ -502,16 +569,17 @@ func (s *Session) query(ctx context.Context, st ast.Stmt, args []any, ptypes []*
 	if err != nil {
 		return nil, err
 	}
-	p, err := plan.Plan(q)
+	p, err := plan.PlanWith(q, s.planEnv(snap))
 	if err != nil {
 		return nil, err
 	}
 	if err := s.attachIndexes(snap, p.Root); err != nil {
 		return nil, err
 	}
-	ec := &exec.Context{Ctx: ctx, Heap: s.inst.Heap, Xact: s.xact, Snap: snap, Params: params, Xacts: s.inst.Xacts,
+	ec := &exec.Context{Ctx: ctx, Heap: s.inst.Heap, Xact: s.xact, Snap: snap, Params: params, Xacts: s.inst.Xacts, PgStat: s.pgStat(),
 		SerializableConflicts: s.isolation != "read committed",
 		WorkMem:               s.workMem(), TempFS: s.inst.FS, TempDir: s.inst.TempDir()}
+	ec.OpenIndex = s.openIndexRef(snap) // index_ddl.go
 	it, err := exec.Build(ec, p.Root)
 	if err != nil {
 		return nil, err

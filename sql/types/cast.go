@@ -405,6 +405,11 @@ func castFromNumeric(x *apd.Decimal, to *T) (Datum, bool, error) {
 
 func (sess *Session) castFromString(x string, from, to *T) (Datum, bool, error) {
 	switch from.OID {
+	case Inet.OID:
+		switch to.OID {
+		case Text.OID, Varchar.OID, Bpchar.OID:
+			return inetText(x), true, nil // inet.go
+		}
 	case Bpchar.OID:
 		switch to.OID {
 		case Text.OID, Varchar.OID:

@@ -48,6 +48,8 @@ func Compare(t *T, a, b Datum) int {
 		switch t.OID {
 		case Bpchar.OID:
 			return strings.Compare(bpcharTrim(x), bpcharTrim(y))
+		case Inet.OID:
+			return compareInet(x, y) // inet.go
 		case JSONB.OID:
 			jx, err1 := parseJSON(x, true)
 			jy, err2 := parseJSON(y, true)

@@ -14,6 +14,7 @@ import (
 //	numeric                                    *apd.Decimal (D2)
 //	text, varchar, bpchar, name, "char",
 //	json, jsonb, unknown, cstring, void        string (D3; void is "")
+//	inet                                       string (inet_out's form, inet.go)
 //	bytea                                      []byte
 //	date                                       DateVal
 //	time                                       TimeVal

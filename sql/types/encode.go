@@ -20,6 +20,15 @@ func Encode(t *T, d Datum) []byte { return AppendEncode(nil, t, d) }
 
 // AppendEncode appends the on-disk form of d to b.
 func AppendEncode(b []byte, t *T, d Datum) []byte {
+	if t.OID == AnyArray.OID {
+		// anyarray (pg_statistic.stavalues): the array's own element type
+		// is in the encoding (its first four bytes).
+		a, ok := d.(*Array)
+		if !ok || a.Elem == nil {
+			return b
+		}
+		return appendArray(b, anyArrayOf(a.Elem), a)
+	}
 	if t.Elem != nil && t.Len == -1 {
 		a, ok := d.(*Array)
 		if !ok {
@@ -149,9 +158,26 @@ func appendArray(b []byte, t *T, a *Array) []byte {
 	return b
 }
 
+// anyArrayOf is the array type of elem, or for an element type without
+// one (an array type: pg_statistic.stavalues of an array column holds an
+// array of arrays, as in PostgreSQL) an unnamed array type of it.
+func anyArrayOf(elem *T) *T {
+	if at, ok := ByOID(elem.ArrayOID); ok && at.Elem != nil {
+		return at
+	}
+	return &T{Name: "anyarray", Len: -1, Align: 'd', Category: 'A', Elem: elem}
+}
+
 // Decode reverses Encode. Bytes that no Encode could have produced give
 // a pgerr.DataCorrupted error; Decode never panics (E4).
 func Decode(t *T, b []byte) (Datum, error) {
+	if t.OID == AnyArray.OID && len(b) >= 4 {
+		// anyarray: decode as the array type of the element type it names.
+		if et, ok := ByOID(base.OID(binary.LittleEndian.Uint32(b))); ok {
+			return decodeArray(anyArrayOf(et), b)
+		}
+		return nil, corrupt(t, "unknown element type")
+	}
 	if t.Elem != nil && t.Len == -1 {
 		return decodeArray(t, b)
 	}
@@ -193,7 +219,7 @@ func Decode(t *T, b []byte) (Datum, error) {
 			return "", nil
 		}
 		return string(b[:1]), nil
-	case Text.OID, Varchar.OID, Bpchar.OID, JSON.OID, JSONB.OID, Unknown.OID, Cstring.OID:
+	case Text.OID, Varchar.OID, Bpchar.OID, JSON.OID, JSONB.OID, Unknown.OID, Cstring.OID, Inet.OID:
 		if !utf8.Valid(b) {
 			return nil, corrupt(t, "invalid UTF-8")
 		}

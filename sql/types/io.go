@@ -59,6 +59,8 @@ func (sess *Session) Parse(t *T, typmod int32, s string) (Datum, error) {
 		return parseBytea(s)
 	case UUID.OID:
 		return parseUUID(s)
+	case Inet.OID:
+		return parseInet(s) // inet.go
 	case JSON.OID, JSONB.OID:
 		if err := checkUTF8(s); err != nil {
 			return nil, err
@@ -89,11 +91,11 @@ func (sess *Session) Parse(t *T, typmod int32, s string) (Datum, error) {
 // catalog, so the SQL layer resolves them before calling here (R1).
 func parseReg(t *T, s string) (Datum, error) {
 	v := trimSpace(s)
-	if v != "" && (isDigit(v[0]) || v[0] == '-') {
-		return parseOid("oid", s)
-	}
 	if v == "-" {
 		return int64(0), nil
+	}
+	if v != "" && (isDigit(v[0]) || v[0] == '-') {
+		return parseOid("oid", s)
 	}
 	return nil, pgerr.New(pgerr.FeatureNotSupported, "%s input by name needs the catalog: \"%s\"", t.Name, s)
 }

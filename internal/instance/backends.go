@@ -1,0 +1,315 @@
+package instance
+
+import (
+	"fmt"
+	"log"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tuskdb/tusk/internal/base"
+	"github.com/tuskdb/tusk/internal/pgerr"
+	"github.com/tuskdb/tusk/mvcc"
+)
+
+// Backend types, as pg_stat_activity.backend_type shows them.
+const (
+	ClientBackend      = "client backend"
+	WALWriterBackend   = "walwriter"
+	CheckpointerType   = "checkpointer"
+	BgWriterBackend    = "background writer"
+	AutovacuumLauncher = "autovacuum launcher"
+	AutovacuumWorker   = "autovacuum worker"
+)
+
+// Backend states, as pg_stat_activity.state shows them (BackendState).
+const (
+	StateIdle                = "idle"
+	StateActive              = "active"
+	StateIdleInXact          = "idle in transaction"
+	StateIdleInXactAborted   = "idle in transaction (aborted)"
+	firstBackendPID          = 1000
+	maxBackendPID            = 1 << 22 // PostgreSQL's PID_MAX_LIMIT on Linux
+	defaultWaitEventTypeMain = "Activity"
+)
+
+// Backend is one entry of the instance's backend table (PostgreSQL's
+// PGPROC plus PgBackendStatus): a client session or a background worker
+// (BK1). Its pid, type and start time never change; everything else is
+// guarded by mu and read through Status. The owner updates it; other
+// goroutines read it (pg_stat_activity) and signal it (Cancel,
+// Terminate).
+type Backend struct {
+	PID   int32
+	Type  string
+	Start time.Time
+
+	reg *Backends
+
+	mu          sync.Mutex
+	state       string // "" for background workers (NULL)
+	query       string
+	xactStart   time.Time
+	queryStart  time.Time
+	stateChange time.Time
+	appName     string
+	user, db    string
+	waitEvent   string // background workers' main wait event
+	client      bool
+	xact        *mvcc.Xact
+	xmin        base.XID
+	cancel      func(error) // cancels the running statement (nil when none)
+	onTerminate func()      // tries to end the owner's work when it is idle
+
+	terminated atomic.Bool
+	gone       atomic.Bool
+	done       chan struct{} // closed by Unregister
+}
+
+// BackendStatus is a copy of a backend's entry, for pg_stat_activity.
+type BackendStatus struct {
+	PID                                          int32
+	Type                                         string
+	Client                                       bool
+	State                                        string
+	Query                                        string
+	AppName, User, Database                      string
+	WaitEventType, WaitEvent                     string
+	BackendStart, XactStart, QueryStart, Changed time.Time
+	XID, Xmin                                    base.XID
+}
+
+// Backends is the instance's backend table (BK1-BK4).
+type Backends struct {
+	now  func() time.Time
+	logf func(format string, args ...any)
+
+	mu   sync.Mutex
+	m    map[int32]*Backend
+	next int32
+}
+
+func newBackends(now func() time.Time, logf func(string, ...any)) *Backends {
+	return &Backends{now: now, logf: logf, m: map[int32]*Backend{}, next: firstBackendPID}
+}
+
+// Register adds a backend of type typ and gives it a pid unique among the
+// live backends (BK1). Client backends start idle; background workers have
+// no state.
+func (r *Backends) Register(typ string) *Backend {
+	now := r.now()
+	b := &Backend{Type: typ, Start: now, reg: r, stateChange: now, done: make(chan struct{})}
+	if typ == ClientBackend {
+		b.client = true
+		b.state = StateIdle
+		b.user, b.db = "postgres", "tusk"
+	} else {
+		b.stateChange = time.Time{}
+		b.waitEvent = backgroundWaitEvent[typ]
+	}
+	r.mu.Lock()
+	for {
+		pid := r.next
+		r.next++
+		if r.next >= maxBackendPID {
+			r.next = firstBackendPID
+		}
+		if _, used := r.m[pid]; !used {
+			b.PID = pid
+			r.m[pid] = b
+			break
+		}
+	}
+	r.mu.Unlock()
+	return b
+}
+
+var backgroundWaitEvent = map[string]string{
+	WALWriterBackend:   "WalWriterMain",
+	CheckpointerType:   "CheckpointerMain",
+	BgWriterBackend:    "BgWriterMain",
+	AutovacuumLauncher: "AutoVacuumMain",
+}
+
+// Unregister removes the backend from the table; its pid may be reused.
+func (b *Backend) Unregister() {
+	if b == nil || b.gone.Swap(true) {
+		return
+	}
+	r := b.reg
+	r.mu.Lock()
+	if r.m[b.PID] == b {
+		delete(r.m, b.PID)
+	}
+	r.mu.Unlock()
+	close(b.done)
+}
+
+// Done is closed when the backend has left the table.
+func (b *Backend) Done() <-chan struct{} { return b.done }
+
+// Lookup returns the live backend with pid, or nil.
+func (r *Backends) Lookup(pid int32) *Backend {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.m[pid]
+}
+
+// List returns the status of every live backend, by pid.
+func (r *Backends) List() []BackendStatus {
+	r.mu.Lock()
+	bs := make([]*Backend, 0, len(r.m))
+	for _, b := range r.m {
+		bs = append(bs, b)
+	}
+	r.mu.Unlock()
+	sort.Slice(bs, func(i, j int) bool { return bs[i].PID < bs[j].PID })
+	out := make([]BackendStatus, len(bs))
+	for i, b := range bs {
+		out[i] = b.Status()
+	}
+	return out
+}
+
+// Logf writes a message to the instance's log.
+func (r *Backends) Logf(format string, args ...any) { r.logf(format, args...) }
+
+// Status returns a copy of the backend's entry.
+func (b *Backend) Status() BackendStatus {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	st := BackendStatus{PID: b.PID, Type: b.Type, Client: b.client, State: b.state, Query: b.query,
+		AppName: b.appName, User: b.user, Database: b.db,
+		BackendStart: b.Start, XactStart: b.xactStart, QueryStart: b.queryStart, Changed: b.stateChange,
+		Xmin: b.xmin}
+	if b.waitEvent != "" {
+		st.WaitEventType, st.WaitEvent = defaultWaitEventTypeMain, b.waitEvent
+	}
+	if b.xact != nil {
+		st.XID = b.xact.XID()
+	}
+	return st
+}
+
+// SetAppName records application_name.
+func (b *Backend) SetAppName(name string) {
+	b.mu.Lock()
+	b.appName = name
+	b.mu.Unlock()
+}
+
+// StartStatement records that the backend runs query: state active, with
+// cancel the way to stop it (pgstat_report_activity(STATE_RUNNING)).
+// xactStarted tells whether the statement starts a transaction.
+func (b *Backend) StartStatement(query string, x *mvcc.Xact, xactStarted bool, cancel func(error)) {
+	now := b.reg.now()
+	b.mu.Lock()
+	b.query = query
+	b.queryStart = now
+	if xactStarted || b.xactStart.IsZero() {
+		b.xactStart = now
+	}
+	b.xact = x
+	b.setState(StateActive, now)
+	b.cancel = cancel
+	b.mu.Unlock()
+	if b.terminated.Load() && cancel != nil {
+		cancel(ErrTerminated)
+	}
+}
+
+// SetXact records the backend's transaction (its xid, once assigned, is
+// backend_xid) and the xmin of the snapshot it uses.
+func (b *Backend) SetXact(x *mvcc.Xact, xmin base.XID) {
+	b.mu.Lock()
+	b.xact = x
+	b.xmin = xmin
+	b.mu.Unlock()
+}
+
+// Idle records that the backend waits for its client: state is one of
+// the idle states; x is the open transaction (nil outside one) and xmin
+// the snapshot it keeps (REPEATABLE READ).
+func (b *Backend) Idle(state string, x *mvcc.Xact, xmin base.XID) {
+	now := b.reg.now()
+	b.mu.Lock()
+	b.cancel = nil
+	b.xact = x
+	b.xmin = xmin
+	if x == nil {
+		b.xactStart = time.Time{}
+	}
+	b.setState(state, now)
+	b.mu.Unlock()
+}
+
+func (b *Backend) setState(state string, now time.Time) {
+	if b.state != state {
+		b.state = state
+		b.stateChange = now
+	}
+}
+
+// SetOnTerminate sets what Terminate calls, after it marked the backend
+// terminated and cancelled its statement, to end the owner's transaction
+// if the owner is between calls (BK3).
+func (b *Backend) SetOnTerminate(f func()) {
+	b.mu.Lock()
+	b.onTerminate = f
+	b.mu.Unlock()
+}
+
+// ErrCanceled is the cause a cancelled statement stops with
+// (pg_cancel_backend).
+var ErrCanceled = pgerr.New(pgerr.QueryCanceled, "canceling statement due to user request")
+
+// ErrTerminated is the error a terminated backend reports
+// (pg_terminate_backend).
+var ErrTerminated = pgerr.New(pgerr.AdminShutdown, "terminating connection due to administrator command")
+
+// Cancel stops the backend's running statement, if any (BK2).
+func (b *Backend) Cancel() {
+	b.mu.Lock()
+	cancel := b.cancel
+	b.mu.Unlock()
+	if cancel != nil {
+		cancel(ErrCanceled)
+	}
+}
+
+// Terminate marks the backend terminated, stops its running statement and
+// lets its owner end the session (BK3).
+func (b *Backend) Terminate() {
+	b.terminated.Store(true)
+	b.mu.Lock()
+	cancel, f := b.cancel, b.onTerminate
+	b.mu.Unlock()
+	if cancel != nil {
+		cancel(ErrTerminated)
+	}
+	if f != nil {
+		f()
+	}
+}
+
+// Terminated reports whether Terminate was called.
+func (b *Backend) Terminated() bool { return b.terminated.Load() }
+
+// Backends returns the instance's backend table.
+func (i *Instance) Backends() *Backends { return i.backends }
+
+// Logf writes a message to the instance's log (Options.Logf).
+func (i *Instance) Logf(format string, args ...any) { i.backends.logf(format, args...) }
+
+func defaultLogf(format string, args ...any) { log.Output(2, fmt.Sprintf(format, args...)) }
+
+// CheckNoPins verifies that no buffer is pinned, as must hold when no
+// backend runs a statement (BK4): a backend that ended, was cancelled or
+// crashed released every pin it held.
+func (i *Instance) CheckNoPins() error {
+	if ids := i.Pool.PinnedBuffers(); len(ids) > 0 {
+		return pgerr.New(pgerr.InternalError, "%d buffers are still pinned (buffer ids %v)", len(ids), ids)
+	}
+	return nil
+}

@@ -1,0 +1,28 @@
+-- Plan-shape suite data: deterministic, run identically by Tusk and PostgreSQL.
+CREATE TABLE small (id int PRIMARY KEY, a int, b text);
+INSERT INTO small SELECT g, g % 10, 'b' || g FROM generate_series(1, 100) g;
+CREATE TABLE mid (id int PRIMARY KEY, grp int, val int, name text);
+INSERT INTO mid SELECT g, g % 50, (g * 7) % 1000, 'name' || g FROM generate_series(1, 1000) g;
+CREATE INDEX mid_grp ON mid (grp);
+CREATE TABLE big (id int PRIMARY KEY, cat int, skew int, created date, note text);
+INSERT INTO big SELECT g, g % 100, CASE WHEN g % 10 < 7 THEN 1 ELSE g % 1000 END, date '2020-01-01' + (g % 1000), 'note' || (g % 37) FROM generate_series(1, 10000) g;
+CREATE INDEX big_cat ON big (cat);
+CREATE INDEX big_skew ON big (skew);
+CREATE INDEX big_created ON big (created);
+CREATE INDEX big_cat_skew ON big (cat, skew);
+CREATE TABLE huge (id int PRIMARY KEY, k int, u int, flag bool, pad text);
+INSERT INTO huge SELECT g, g % 1000, (g * 7919) % 100000, g % 100 = 0, 'pad' || (g % 10) FROM generate_series(1, 100000) g;
+CREATE INDEX huge_k ON huge (k);
+CREATE INDEX huge_u ON huge (u);
+CREATE TABLE users (id int PRIMARY KEY, name text, created_at timestamp);
+INSERT INTO users SELECT g, 'user' || (g % 1000), timestamp '2023-01-01' + (g % 730) * interval '1 day' FROM generate_series(1, 5000) g;
+CREATE INDEX idx_users_created ON users (created_at);
+CREATE TABLE orders (id int PRIMARY KEY, user_id int, amount int, status text);
+INSERT INTO orders SELECT g, (g * 37) % 5000 + 1, g % 500, CASE WHEN g % 20 = 0 THEN 'open' ELSE 'done' END FROM generate_series(1, 50000) g;
+CREATE INDEX orders_user ON orders (user_id);
+ANALYZE small;
+ANALYZE mid;
+ANALYZE big;
+ANALYZE huge;
+ANALYZE users;
+ANALYZE orders;
