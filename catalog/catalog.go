@@ -73,6 +73,9 @@ type Catalog struct {
 	// match (C3).
 	committing int
 	lastDDL    base.XID
+	// epoch counts cache resets: a plan built from the catalog as of one
+	// epoch is stale in the next (PlanEpoch).
+	epoch uint64
 }
 
 type relKey struct {
@@ -178,6 +181,23 @@ func (c *Catalog) cacheUsable(snap *mvcc.Snapshot) bool {
 		return false
 	}
 	return !c.lastDDL.IsValid() || snap == nil || !snap.XIDRunning(c.lastDDL)
+}
+
+// PlanEpoch says which state of the catalog a plan built now, by x with
+// snap, depends on: the number changes whenever a catalog change commits
+// (or the caches are reset). ok is false when such a plan must not be
+// cached at all: x changed the catalog itself, a change is committing, or
+// snap does not see the last committed one (C3's rule for the relation
+// cache, applied to the session's plan cache).
+func (c *Catalog) PlanEpoch(x *mvcc.Xact, snap *mvcc.Snapshot) (epoch uint64, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if x != nil {
+		if _, changed := c.changed[x]; changed {
+			return 0, false
+		}
+	}
+	return c.epoch, c.cacheUsable(snap)
 }
 
 // Invalidate empties the relation cache.
@@ -322,6 +342,7 @@ type nsEntry struct {
 // resetCaches empties the relation, namespace and derived caches; c.mu
 // is held.
 func (c *Catalog) resetCaches() {
+	c.epoch++
 	c.cache = map[relKey]*Relation{}
 	c.nsCache = nil
 	c.memo = nil

@@ -47,9 +47,13 @@ type Session struct {
 	cursor    *Cursor        // the open cursor, if any
 	closed    bool
 	prepared  map[string]*prepared
-	dropping  map[base.OID]bool // relations the running DROP statement names (ddl_constraint.go)
-	seqs      *seqCache         // sequences used by this session (ddl_sequence.go)
-	pgstat    *pgstat.Xact      // pending statistics of the transaction (pgstat_views.go)
+	// plans caches statements' plans by SQL text (plancache.go); planKey
+	// is the text of the single statement being run, "" when none.
+	plans    map[string]*cachedPlan
+	planKey  string
+	dropping map[base.OID]bool // relations the running DROP statement names (ddl_constraint.go)
+	seqs     *seqCache         // sequences used by this session (ddl_sequence.go)
+	pgstat   *pgstat.Xact      // pending statistics of the transaction (pgstat_views.go)
 
 	// The backend (backend.go, S9-S11).
 	be         *instance.Backend
@@ -252,13 +256,20 @@ func (s *Session) Query(ctx context.Context, sql string, args []any) (_ *Cursor,
 		return nil, pgerr.New(pgerr.ObjectInUse, "another statement of this session is still open")
 	}
 	ctx = s.startCall(ctx, sql)
-	stmts, err := parser.Parse(sql)
-	if err != nil {
+	var stmts []ast.Stmt
+	if st := s.cachedStmt(sql); st != nil {
+		stmts = []ast.Stmt{st}
+	} else if stmts, err = parser.Parse(sql); err != nil {
 		if s.inBlock {
 			s.failed = true
 		}
 		return nil, err
 	}
+	s.planKey = ""
+	if len(stmts) == 1 {
+		s.planKey = sql
+	}
+	defer func() { s.planKey = "" }()
 	if len(stmts) == 0 {
 		return &Cursor{s: s, tag: "", done: true}, nil
 	}
@@ -559,22 +570,47 @@ func (s *Session) dispatch(ctx context.Context, st ast.Stmt, args []any) (*Curso
 
 func (s *Session) query(ctx context.Context, st ast.Stmt, args []any, ptypes []*types.T) (*Cursor, error) {
 	snap := s.snapshot()
-	env := s.env(snap)
-	env.ParamTypes = ptypes
-	q, err := analyze.Analyze(st, env)
-	if err != nil {
-		return nil, err
-	}
-	params, err := bindParams(q.Params, regclassParams(env, q.Params, args))
-	if err != nil {
-		return nil, err
-	}
-	p, err := plan.PlanWith(q, s.planEnv(snap))
-	if err != nil {
-		return nil, err
-	}
-	if err := s.attachIndexes(snap, p.Root); err != nil {
-		return nil, err
+	key := s.planKey
+	s.planKey = "" // statements this one runs (EXECUTE's arguments) are not it
+	var q *analyze.Query
+	var p *plan.Stmt
+	var params []types.Datum
+	var err error
+	if cp := s.cachedPlan(key, st, ptypes, snap); cp != nil {
+		q, p = cp.q, cp.p
+		if params, err = bindParams(q.Params, args); err != nil {
+			return nil, err
+		}
+	} else {
+		epoch, _ := s.inst.Catalog.PlanEpoch(s.xact, snap)
+		gen := s.Settings.gen
+		env := s.env(snap)
+		env.ParamTypes = ptypes
+		usesSession := false
+		if sf := env.SessionFunc; sf != nil {
+			env.SessionFunc = func(name string, argTypes []*types.T) *analyze.SessionFuncDef {
+				d := sf(name, argTypes)
+				usesSession = usesSession || d != nil
+				return d
+			}
+		}
+		if q, err = analyze.Analyze(st, env); err != nil {
+			return nil, err
+		}
+		if params, err = bindParams(q.Params, regclassParams(env, q.Params, args)); err != nil {
+			return nil, err
+		}
+		if p, err = plan.PlanWith(q, s.planEnv(snap)); err != nil {
+			return nil, err
+		}
+		if err := s.attachIndexes(snap, p.Root); err != nil {
+			return nil, err
+		}
+		if key != "" && ptypes == nil && !usesSession && !hasRegParams(q.Params) {
+			s.planKey = key
+			s.cachePlan(st, q, p, snap, epoch, gen)
+			s.planKey = ""
+		}
 	}
 	ec := &exec.Context{Ctx: ctx, Heap: s.inst.Heap, Xact: s.xact, Snap: snap, Params: params, Xacts: s.inst.Xacts, PgStat: s.pgStat(),
 		SerializableConflicts: s.isolation != "read committed",
@@ -642,6 +678,7 @@ func (s *Session) set(n *ast.VariableSetStmt) (*Cursor, error) {
 	case ast.VarReset, ast.VarSetDefault:
 		if n.Name == "all" {
 			s.Settings.vals = map[string]string{}
+			s.Settings.gen++
 			return s.utilityDone("RESET")
 		}
 		if err := s.Settings.Reset(n.Name); err != nil {

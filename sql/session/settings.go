@@ -86,6 +86,7 @@ func isolationSetting(v string) (string, error) {
 // Settings holds a session's values.
 type Settings struct {
 	vals map[string]string
+	gen  uint64 // counts changes: cached plans depend on the settings
 }
 
 // NewSettings starts from the defaults, overridden by base (e.g. Open's
@@ -149,6 +150,7 @@ func (s *Settings) Set(name, v string) error {
 		v = nv
 	}
 	s.vals[name] = v
+	s.gen++
 	return nil
 }
 
@@ -159,6 +161,7 @@ func (s *Settings) Reset(name string) error {
 		return unknownSetting(name)
 	}
 	delete(s.vals, name)
+	s.gen++
 	return nil
 }
 

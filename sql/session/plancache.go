@@ -1,0 +1,103 @@
+package session
+
+import (
+	"github.com/tuskdb/tusk/mvcc"
+	"github.com/tuskdb/tusk/sql/analyze"
+	"github.com/tuskdb/tusk/sql/ast"
+	"github.com/tuskdb/tusk/sql/plan"
+	"github.com/tuskdb/tusk/sql/types"
+)
+
+// A session keeps the plans of the statements it ran, by their SQL text,
+// and reuses them when the same text comes again (PostgreSQL's plan cache
+// of prepared statements, applied to every single-statement call, so a
+// database/sql prepared statement or a repeated db.Query skips parsing,
+// analysis and planning). Plans are generic: they hold $n parameters,
+// not their values, so one plan serves every execution.
+//
+// PC1: A cached plan is used only while the catalog is in the state it
+//
+//	was built from (Catalog.PlanEpoch: no catalog change has committed
+//	since, including ANALYZE's statistics), with the same settings
+//	(Settings.gen counts every SET/RESET: search_path, enable_*, cost
+//	parameters), and never by a transaction that changed the catalog
+//	itself. Otherwise the statement is analyzed and planned again.
+//
+// PC2: Statements that call session functions (nextval, catalog and
+//
+//	statistics functions) are not cached: their implementations hold
+//	the snapshot of the statement that analyzed them.
+//
+// PC3: Only SELECT, INSERT, UPDATE and DELETE without declared parameter
+//
+//	types are cached; the cache holds at most planCacheSize entries and
+//	is emptied when full.
+const planCacheSize = 256
+
+type cachedPlan struct {
+	stmt  ast.Stmt
+	q     *analyze.Query
+	p     *plan.Stmt
+	epoch uint64
+	gen   uint64
+}
+
+// cachedStmt returns the parsed statement cached for sql, if any: the
+// caller skips the parser. Whether its plan is still usable is decided
+// by cachedPlanFor when the statement runs.
+func (s *Session) cachedStmt(sql string) ast.Stmt {
+	if cp := s.plans[sql]; cp != nil {
+		return cp.stmt
+	}
+	return nil
+}
+
+// cachedPlanFor returns the cached analysis and plan of st (the statement
+// of the SQL text in s.planKey) when they are still valid for snap (PC1).
+func (s *Session) cachedPlanFor(st ast.Stmt, snap *mvcc.Snapshot) *cachedPlan {
+	cp := s.plans[s.planKey]
+	if cp == nil || cp.stmt != st || cp.gen != s.Settings.gen {
+		return nil
+	}
+	epoch, ok := s.inst.Catalog.PlanEpoch(s.xact, snap)
+	if !ok || epoch != cp.epoch {
+		delete(s.plans, s.planKey)
+		return nil
+	}
+	return cp
+}
+
+// cachePlan stores the plan of the statement of s.planKey, if the
+// catalog allows (PC1). epoch is PlanEpoch as of before the analysis.
+func (s *Session) cachePlan(st ast.Stmt, q *analyze.Query, p *plan.Stmt, snap *mvcc.Snapshot, epoch uint64, gen uint64) {
+	if now, ok := s.inst.Catalog.PlanEpoch(s.xact, snap); !ok || now != epoch || gen != s.Settings.gen {
+		return
+	}
+	if s.plans == nil || len(s.plans) >= planCacheSize {
+		s.plans = map[string]*cachedPlan{}
+	}
+	s.plans[s.planKey] = &cachedPlan{stmt: st, q: q, p: p, epoch: epoch, gen: gen}
+}
+
+// cachedPlan returns the cached plan for the statement st of SQL text key
+// when it may be used now (PC1, PC3).
+func (s *Session) cachedPlan(key string, st ast.Stmt, ptypes []*types.T, snap *mvcc.Snapshot) *cachedPlan {
+	if key == "" || ptypes != nil {
+		return nil
+	}
+	s.planKey = key
+	defer func() { s.planKey = "" }()
+	return s.cachedPlanFor(st, snap)
+}
+
+// hasRegParams reports whether a parameter is of a reg* type: its text
+// argument is resolved by name with the analyzing statement's catalog
+// hooks (regclassParams), so the plan is not cached.
+func hasRegParams(ts []*types.T) bool {
+	for _, t := range ts {
+		if analyze.IsRegType(t) {
+			return true
+		}
+	}
+	return false
+}
