@@ -223,7 +223,7 @@ func ddlCrashOp(rng *rand.Rand, q ddlQuerier, tables []string) ([]string, error)
 		return []string{"ANALYZE " + t}, nil
 	case 12:
 		if rng.Intn(3) == 0 {
-			return []string{"TRUNCATE " + t}, nil
+			return []string{"TRUNCATE " + t + " CASCADE"}, nil
 		}
 		return []string{fmt.Sprintf("DELETE FROM %s WHERE id %% %d = 0", t, 2+rng.Intn(5)),
 			fmt.Sprintf("UPDATE %s SET n = n + 1, v = v || 'u' WHERE id %% %d = 1", t, 2+rng.Intn(5))}, nil
@@ -481,9 +481,9 @@ func TestDDLCrashFS(t *testing.T) {
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewSource(seed))
 	fs := vfs.NewCrash(seed)
-	trials := ddlCrashTrialCount(*ddlCrashTrials)
+	trials := ddlCrashTrialCount(*ddlCrashTrials * 2 / 3)
 	if testing.Short() {
-		trials = 4
+		trials = 3
 	}
 	var last []string
 	for trial := 0; trial < trials; trial++ {
@@ -494,7 +494,7 @@ func TestDDLCrashFS(t *testing.T) {
 		}
 		last, _, err = ddlState(db.Query)
 		require.NoError(t, err)
-		for n := rng.Intn(15); n > 0; n-- {
+		for n := rng.Intn(12); n > 0; n-- {
 			require.NoError(t, ddlCrashTxn(db, rng, func([]string) error { return nil },
 				func(s []string) error { last = s; return nil }))
 			if rng.Intn(10) == 0 {

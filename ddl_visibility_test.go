@@ -147,7 +147,10 @@ func TestDDLVisibility(t *testing.T) {
 			if commit {
 				name = c.name + "/commit"
 			}
-			t.Run(name, func(t *testing.T) { testDDLVisibility(t, c, commit) })
+			t.Run(name, func(t *testing.T) {
+				t.Parallel() // each case has its own database
+				testDDLVisibility(t, c, commit)
+			})
 		}
 	}
 }
@@ -282,4 +285,35 @@ func TestDDLVisibilityDatabaseSQL(t *testing.T) {
 			require.Error(t, err)
 		}
 	}
+}
+
+// TestDefaultSequenceDependencies: a DEFAULT using nextval('s') depends
+// on s (pg_depend, as PostgreSQL's recordDependencyOnExpr), whether set
+// by CREATE TABLE, ADD COLUMN or SET DEFAULT: DROP SEQUENCE fails with
+// 2BP01 while it exists, CASCADE drops the default, and no pg_depend row
+// outlives the default.
+func TestDefaultSequenceDependencies(t *testing.T) {
+	db, err := Open("")
+	require.NoError(t, err)
+	defer db.Close()
+	code := func(sql string) string {
+		_, err := db.Exec(ctx, sql)
+		return ErrorCode(err)
+	}
+	require.Empty(t, code("CREATE SEQUENCE s1; CREATE SEQUENCE s2; CREATE SEQUENCE s3; CREATE TABLE t (a int DEFAULT nextval('s1'), k serial)"))
+	require.Equal(t, "2BP01", code("DROP SEQUENCE s1"))
+	require.Empty(t, code("ALTER TABLE t ADD COLUMN b int DEFAULT nextval('s2')"))
+	require.Equal(t, "2BP01", code("DROP SEQUENCE s2"))
+	require.Empty(t, code("ALTER TABLE t ALTER COLUMN a SET DEFAULT nextval('s3')"))
+	require.Empty(t, code("DROP SEQUENCE s1"), "the replaced default's dependency is gone")
+	require.Equal(t, "2BP01", code("DROP SEQUENCE s3"))
+	require.Empty(t, code("ALTER TABLE t DROP COLUMN b"))
+	require.Empty(t, code("DROP SEQUENCE s2"), "the dropped column's default's dependency is gone")
+	require.Empty(t, code("DROP SEQUENCE s3 CASCADE"))
+	require.Equal(t, [][]string{{"f"}}, queryStrings(t, db, "SELECT atthasdef FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'a'"))
+	require.Equal(t, "2BP01", code("DROP SEQUENCE t_k_seq"))
+	checkConsistent(t, db)
+	require.Empty(t, code("DROP TABLE t"))
+	require.Equal(t, [][]string{{"0"}}, queryStrings(t, db, "SELECT count(*) FROM pg_depend WHERE objid >= 16384 AND classid <> 'pg_class'::regclass"))
+	checkConsistent(t, db)
 }

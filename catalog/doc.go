@@ -43,5 +43,9 @@
 // relhastriggers, relhasrules) are kept by SyncClassFlags (class_flags.go,
 // C9).
 //
+// Consistency (check.go): Check verifies every reference between catalog
+// rows a snapshot sees and the relation cache (pg_catcheck's job, CK1,
+// CK2); internal/instance CheckCatalog adds the relation files (CK3).
+//
 // Invariants: see README.md (C1...).
 package catalog

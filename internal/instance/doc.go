@@ -26,6 +26,18 @@
 //	    so a crash mid-checkpoint recovers from the previous one.
 //	I4: Close stops every goroutine the instance started, takes a shutdown
 //	    checkpoint, and releases the lock file.
+//	I5: Open of a cleanly shut down database writes pg_control "in
+//	    production" before any session runs, so a crash is always seen as
+//	    one by the next Open. At the end of crash recovery, before the
+//	    end-of-recovery checkpoint, the files of relations no committed
+//	    pg_class row names are removed (check.go): Tusk's commit and abort
+//	    records do not list files to remove as PostgreSQL's do, so a crash
+//	    leaves the files of running transactions' new relations (PostgreSQL
+//	    leaves those too), of relations dropped or rolled back just before
+//	    it, and replay makes dropped relations' files again from their WAL.
+//	    When the catalog fails catalog.Check, nothing is removed. Check
+//	    (pages) and CheckCatalog (catalog CK1...CK3) are what tests run
+//	    after a crash.
 //	IS1: Stats (internal/pgstat) is the instance's statistics collector.
 //	    A clean Close writes it to pg_stat/pgstat.stat after the shutdown
 //	    checkpoint; Open reads that file back unless it recovered from a

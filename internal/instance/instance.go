@@ -239,6 +239,15 @@ func (i *Instance) startup() error {
 		}
 		return i.Checkpoint(false) // end-of-recovery checkpoint
 	}
+	// Cleanly shut down: from now on a crash must be seen as one at the
+	// next Open (PostgreSQL writes DB_IN_PRODUCTION here), or recovery's
+	// end-of-recovery work would be skipped.
+	c := *i.control
+	c.State = wal.StateInProduction
+	if err := wal.WriteControl(i.FS, i.path("global", "pg_control"), &c); err != nil {
+		return err
+	}
+	i.control = &c
 	return nil
 }
 

@@ -184,7 +184,7 @@ func (o *optimizer) filterItem(it *item, c analyze.Expr) {
 	jr := it.rel
 	sel := o.clauseSel(c, JoinInner)
 	_, pt := o.qualCost([]analyze.Expr{c})
-	nr := &joinRel{rtes: jr.rtes, rows: clampRows(jr.rows * sel), width: jr.width}
+	nr := &joinRel{startup: o.considerStartup, rtes: jr.rtes, rows: clampRows(jr.rows * sel), width: jr.width}
 	for _, p := range jr.paths {
 		f := &path{kind: pFilter, child: p, quals: []analyze.Expr{c}, startup: p.startup, total: p.total + pt*p.rows,
 			rows: nr.rows, width: p.width, keys: p.keys, rtes: p.rtes}
@@ -290,7 +290,7 @@ func (p *planner) flatten(jn *analyze.JoinNode, where []analyze.Expr, used map[a
 		return nil, nil, err
 	}
 	all := union(lrtes, rrtes)
-	jr := &joinRel{rtes: all, width: lrel.width + rrel.width}
+	jr := &joinRel{startup: o.considerStartup, rtes: all, width: lrel.width + rrel.width}
 	inner := lrel.rows * rrel.rows * o.clauseListSel(jq, JoinInner)
 	jr.rows = math.Max(inner, lrel.rows)
 	if kind == JoinFull {
@@ -608,6 +608,7 @@ func (p *planner) planFromTop() (Node, layout, bool, error) {
 	}
 	p.opt = &optimizer{}
 	p.opt.init(p, p.shared.env)
+	p.opt.considerStartup = q.Limit != nil || p.push
 	p.opt.queryKeys = queryOrder(q)
 	if q.HasAggs && len(q.GroupBy) > 0 {
 		p.opt.queryKeys = groupOrder(q)

@@ -17,6 +17,9 @@ type joinRel struct {
 	// the distinct join keys only; no parameterized scans inside)
 	unique bool
 	lay    layout
+	// startup: paths compete on startup cost too (the query has a
+	// LIMIT: PostgreSQL's consider_startup)
+	startup bool
 	// usefulKeys reports whether the i-th key of an ordering can still
 	// serve the query (ORDER BY, GROUP BY, a later merge join); orderings
 	// are truncated to their useful prefix (truncate_useless_pathkeys).
@@ -68,28 +71,113 @@ func addPath(rel *joinRel, p *path) {
 		}
 	}
 	var keep []*path
-	for _, q := range rel.paths {
-		if dominates(q, p) {
-			return
+	accept := true
+	for i, q := range rel.paths {
+		removeOld := false
+		if p.param == q.param {
+			cc := costCmp(p, q, fuzz, rel.startup)
+			if cc != costDifferent {
+				kc := keysCmp(p.keys, q.keys)
+				if kc != keysDifferent {
+					switch cc {
+					case costEqual:
+						switch kc {
+						case keysBetter1:
+							removeOld = true
+						case keysBetter2:
+							accept = false
+						default:
+							switch {
+							case p.rows < q.rows:
+								removeOld = true
+							case p.rows > q.rows:
+								accept = false
+							case costCmp(p, q, 1.0000000001, rel.startup) == costBetter1:
+								removeOld = true
+							default:
+								accept = false
+							}
+						}
+					case costBetter1:
+						if kc != keysBetter2 {
+							removeOld = true
+						}
+					case costBetter2:
+						if kc != keysBetter1 {
+							accept = false
+						}
+					}
+				}
+			}
 		}
-		if !dominates(p, q) {
+		if !removeOld {
 			keep = append(keep, q)
 		}
+		if !accept {
+			keep = append(keep, rel.paths[i+1:]...)
+			break
+		}
 	}
-	rel.paths = append(keep, p)
+	if accept {
+		keep = append(keep, p)
+	}
+	rel.paths = keep
 }
 
-func dominates(a, b *path) bool {
-	if a.param != b.param {
-		return false
+const (
+	costEqual = iota
+	costBetter1
+	costBetter2
+	costDifferent
+)
+
+// costCmp is compare_path_costs_fuzzily; startup costs count only
+// when startup is set (CONSIDER_PATH_STARTUP_COST).
+func costCmp(a, b *path, f float64, startup bool) int {
+	switch {
+	case a.total > b.total*f:
+		if startup && b.startup > a.startup*f {
+			return costDifferent
+		}
+		return costBetter2
+	case b.total > a.total*f:
+		if startup && a.startup > b.startup*f {
+			return costDifferent
+		}
+		return costBetter1
+	case a.startup > b.startup*f:
+		return costBetter2
+	case b.startup > a.startup*f:
+		return costBetter1
 	}
-	if a.total > b.total*fuzz && !(a.total <= b.total) {
-		return false
+	return costEqual
+}
+
+const (
+	keysEqual = iota
+	keysBetter1
+	keysBetter2
+	keysDifferent
+)
+
+// keysCmp is compare_pathkeys: Better1 when a's ordering extends b's.
+func keysCmp(a, b []pathKey) int {
+	n := len(a)
+	if len(b) < n {
+		n = len(b)
 	}
-	if a.startup > b.startup*fuzz && !(a.startup <= b.startup) {
-		return false
+	for i := 0; i < n; i++ {
+		if !keyEqual(a[i], b[i]) {
+			return keysDifferent
+		}
 	}
-	return keysSatisfy(a.keys, b.keys)
+	switch {
+	case len(a) == len(b):
+		return keysEqual
+	case len(a) > len(b):
+		return keysBetter1
+	}
+	return keysBetter2
 }
 
 func cheapestTotal(ps []*path) *path {
@@ -124,7 +212,7 @@ func (o *optimizer) itemRel(it *item) *joinRel {
 		return it.rel
 	}
 	br := it.br
-	jr := &joinRel{rtes: it.rtes, rows: br.rows, width: br.width}
+	jr := &joinRel{startup: o.considerStartup, rtes: it.rtes, rows: br.rows, width: br.width}
 	if br.item == nil {
 		for _, p := range o.scanPaths(br) {
 			addPath(jr, p)
@@ -228,7 +316,7 @@ func (o *optimizer) searchJoins(items []*item, clauses []*jclause) *joinRel {
 					}
 					jr := dp[mask]
 					if jr == nil {
-						jr = &joinRel{rtes: rtesOf(mask), width: ra.width + rb.width}
+						jr = &joinRel{startup: o.considerStartup, rtes: rtesOf(mask), width: ra.width + rb.width}
 						jr.usefulKeys = o.keysUseful(jr.rtes, clauses)
 						jr.rows = o.joinRows(items, mask, clauses)
 						dp[mask] = jr
@@ -383,7 +471,7 @@ func (o *optimizer) greedyJoins(items []*item, clauses []*jclause) *joinRel {
 			} else {
 				conds = joinConds(clauses, cur.rtes, it.rtes)
 			}
-			jr := &joinRel{rtes: union(cur.rtes, it.rtes), width: cur.width + it.rel.width}
+			jr := &joinRel{startup: o.considerStartup, rtes: union(cur.rtes, it.rtes), width: cur.width + it.rel.width}
 			var sub []*item
 			sub = append(sub, done...)
 			sub = append(sub, it)
@@ -777,7 +865,7 @@ func (o *optimizer) uniqueRel(it *item, outer map[int]bool) *joinRel {
 		st += disableCost
 	}
 	tot := st + o.s.CPUTupleCost*ngroups
-	u := &joinRel{rtes: it.rtes, rows: ngroups, width: 8 * len(keys), unique: true}
+	u := &joinRel{startup: o.considerStartup, rtes: it.rtes, rows: ngroups, width: 8 * len(keys), unique: true}
 	u.paths = []*path{{kind: pUnique, child: in, uniqueKeys: keys, startup: st, total: tot, rows: ngroups, width: 8 * len(keys), rtes: it.rtes}}
 	it.uniq = u
 	return u

@@ -23,9 +23,12 @@ type optimizer struct {
 	// queryKeys is the ordering the query wants (ORDER BY, else GROUP BY):
 	// index paths giving it are kept.
 	queryKeys []pathKey
-	noIOS     bool                      // a correlated subquery may read any column: no index-only scans
-	noParam   bool                      // no parameterized nested loops at this level (P6)
-	pulled    map[*analyze.SubLink]bool // sublinks made semi/anti joins
+	noIOS     bool // a correlated subquery may read any column: no index-only scans
+	noParam   bool // no parameterized nested loops at this level (P6)
+	// considerStartup: the query has a LIMIT (or is a sublink), so paths
+	// with a cheap start are kept even when their total is higher
+	considerStartup bool
+	pulled          map[*analyze.SubLink]bool // sublinks made semi/anti joins
 	// needed are the columns the query reads, per RTE; extraNeeded are
 	// expressions of pulled-up subqueries.
 	needed      map[int]map[int]bool
@@ -497,6 +500,8 @@ func (o *optimizer) matchIndexClauses(br *baseRel, ix *indexInfo, quals []analyz
 			}
 		}
 	}
+	// in index column order, as PostgreSQL lists index conditions
+	sort.SliceStable(out, func(i, j int) bool { return out[i].col < out[j].col })
 	return out
 }
 

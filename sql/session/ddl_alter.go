@@ -377,7 +377,19 @@ func (s *Session) setDefault(ctx context.Context, snap *mvcc.Snapshot, rel *cata
 	if text == "" && !a.HasDefault {
 		return nil
 	}
-	return s.inst.Catalog.SetColumnDefault(ctx, s.xact, snap, rel.OID, a.Num, text)
+	if err := s.inst.Catalog.SetColumnDefault(ctx, s.xact, snap, rel.OID, a.Num, text); err != nil || text == "" {
+		return err
+	}
+	// DROP SEQUENCE of a sequence the new default uses needs CASCADE.
+	snap = s.nextCommand()
+	if rel, err = s.reloadRelation(snap, rel.OID); err != nil {
+		return err
+	}
+	def, err := s.defaultExpr(snap, rel, a.Num)
+	if err != nil {
+		return err
+	}
+	return s.recordDefaultSequences(snap, rel.OID, a.Num, def)
 }
 
 // alterColumnType executes ALTER COLUMN TYPE (ATPrepAlterColumnType +

@@ -56,6 +56,9 @@ func (s *Session) defineTable(ctx context.Context, n *ast.CreateTableStmt) (*Cur
 	if err != nil {
 		return nil, err
 	}
+	if snap, rel, err = s.recordTableDefaults(snap, rel); err != nil {
+		return nil, err
+	}
 	if len(cons) > 0 {
 		snap = s.nextCommand()
 		if rel, err = s.reloadRelation(snap, rel.OID); err != nil {
@@ -127,4 +130,35 @@ func (s *Session) columnDef(snap *mvcc.Snapshot, table string, cd *ast.ColumnDef
 func isNullConst(e analyze.Expr) bool {
 	c, ok := e.(*analyze.Const)
 	return ok && c.Val == nil
+}
+
+// recordTableDefaults records the sequences the new table rel's DEFAULTs
+// use (nextval('s'): recordDependencyOnExpr), so that DROP SEQUENCE needs
+// CASCADE. It returns the snapshot and relation to go on with.
+func (s *Session) recordTableDefaults(snap *mvcc.Snapshot, rel *catalog.Relation) (*mvcc.Snapshot, *catalog.Relation, error) {
+	any := false
+	for _, a := range rel.Attrs {
+		any = any || a.HasDefault
+	}
+	if !any {
+		return snap, rel, nil
+	}
+	snap = s.nextCommand()
+	rel, err := s.reloadRelation(snap, rel.OID)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, a := range rel.Attrs {
+		if !a.HasDefault || a.Dropped {
+			continue
+		}
+		def, err := s.defaultExpr(snap, rel, a.Num)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := s.recordDefaultSequences(snap, rel.OID, a.Num, def); err != nil {
+			return nil, nil, err
+		}
+	}
+	return snap, rel, nil
 }
