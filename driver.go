@@ -224,9 +224,10 @@ type driverRows struct {
 }
 
 func (r *driverRows) Columns() []string {
-	var out []string
-	for _, c := range r.c.Columns() {
-		out = append(out, c.Name)
+	cols := r.c.Columns()
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.Name
 	}
 	return out
 }

@@ -50,6 +50,13 @@ func TestIndexPlansMatchSeqScans(t *testing.T) {
 			fmt.Sprintf(`SELECT a.id, b.v FROM a JOIN b ON b.a_id = a.id WHERE a.k = %d`, k),
 			fmt.Sprintf(`SELECT b.id FROM b WHERE EXISTS (SELECT 1 FROM a WHERE a.id = b.a_id AND a.k < %d)`, k),
 			fmt.Sprintf(`SELECT id FROM a WHERE k = %d::int8 OR k = %d::int2`, k, k+1),
+			// "= ANY" index conditions: duplicates, NULLs, both orders,
+			// on a later (DESC) index column
+			fmt.Sprintf(`SELECT k FROM a WHERE k IN (%d, %d, NULL, %d) ORDER BY k DESC LIMIT 40`, k+2, k, k+2),
+			fmt.Sprintf(`SELECT id, k FROM a WHERE k = ANY (ARRAY[%d, %d]) AND id < 9000`, k, k+1),
+			fmt.Sprintf(`SELECT id FROM a WHERE s = 's%d' AND k = ANY ('{%d,%d,%d}')`, rnd.Intn(13), k, k+5, k+9),
+			fmt.Sprintf(`SELECT id FROM a WHERE id IN (%d, %d, %d, -1) ORDER BY id`, k, k*7, k*13),
+			fmt.Sprintf(`SELECT s, k FROM a WHERE s >= 's%d' AND k IN (%d, %d) ORDER BY s, k DESC LIMIT 15`, rnd.Intn(13), k, k+1),
 		)
 	}
 	queries = append(queries,

@@ -3,7 +3,7 @@ package mvcc
 import (
 	"context"
 	"errors"
-	"sort"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -274,7 +274,17 @@ func (m *Manager) GetSnapshot(x *Xact) *Snapshot {
 			xip = append(xip, id)
 		}
 	}
-	sort.Slice(xip, func(i, j int) bool { return xip[i].Precedes(xip[j]) })
+	if len(xip) > 1 {
+		slices.SortFunc(xip, func(a, b base.XID) int {
+			switch {
+			case a.Precedes(b):
+				return -1
+			case b.Precedes(a):
+				return 1
+			}
+			return 0
+		})
+	}
 	s := &Snapshot{Xmin: xmin, Xmax: xmax, Xip: xip, CurXID: own, xact: x}
 	if x != nil {
 		s.CurCID = x.cid

@@ -160,10 +160,29 @@ func (pb *pageBuf) page() bufmgr.Page { return pb.buf.Page() }
 // lockPage pins and locks block blk and checks that it is a sane btree
 // page (_bt_getbuf + _bt_checkpage).
 func (ix *Index) lockPage(blk base.BlockNumber, excl bool) (*pageBuf, opaque, error) {
+	return ix.lockPageUsage(blk, excl, nil)
+}
+
+// lockPageUsage is lockPage counting the access into u (nil: not
+// counted) for EXPLAIN (ANALYZE, BUFFERS). Every access counts, as each
+// _bt_getbuf is a ReadBuffer in PostgreSQL; u's same-page memory (kept
+// for the heap accesses of the scan) is left alone.
+func (ix *Index) lockPageUsage(blk base.BlockNumber, excl bool, u *bufmgr.Usage) (*pageBuf, opaque, error) {
 	if blk == metaBlock || blk == base.InvalidBlock {
 		return nil, opaque{}, ix.corrupt("link to invalid block %d", blk)
 	}
-	b, err := ix.pool.ReadBuffer(ix.tag(blk))
+	var (
+		b   *bufmgr.Buffer
+		err error
+	)
+	if u == nil {
+		b, err = ix.pool.ReadBuffer(ix.tag(blk))
+	} else {
+		var one bufmgr.Usage
+		b, err = ix.pool.ReadBufferUsage(ix.tag(blk), &one)
+		u.Hit += one.Hit
+		u.Read += one.Read
+	}
 	if err != nil {
 		return nil, opaque{}, err
 	}

@@ -52,14 +52,34 @@ type UniqueCheck struct {
 type work struct {
 	scratch [][]byte
 	xid     base.XID
+	usage   *bufmgr.Usage // a scan's EXPLAIN BUFFERS counts (nil: none)
+	sbuf    [4][]byte     // scratch's backing array for up to 4 key columns
+}
+
+// bufUsage is w's Usage; nil for a nil w.
+func (w *work) bufUsage() *bufmgr.Usage {
+	if w == nil {
+		return nil
+	}
+	return w.usage
 }
 
 func (ix *Index) newWork(x *mvcc.Xact) *work {
-	w := &work{scratch: make([][]byte, ix.nkeys)}
+	w := &work{}
+	ix.initWork(w, x)
+	return w
+}
+
+// initWork sets up w, which may be embedded in a longer-lived struct.
+func (ix *Index) initWork(w *work, x *mvcc.Xact) {
+	if ix.nkeys <= len(w.sbuf) {
+		w.scratch = w.sbuf[:ix.nkeys]
+	} else {
+		w.scratch = make([][]byte, ix.nkeys)
+	}
 	if x != nil {
 		w.xid = x.XID()
 	}
-	return w
 }
 
 // Insert adds the entry (vals, tid) to the index: vals holds the key
@@ -421,7 +441,7 @@ func (ix *Index) insertParent(left *pageBuf, lo opaque, right *pageBuf, ro opaqu
 	if stack == nil {
 		// The root split after our descent passed it: find the parent
 		// level's leftmost page and search right from there.
-		pb, _, err := ix.endpoint(lo.level+1, false)
+		pb, _, err := ix.endpoint(lo.level+1, false, nil)
 		if err != nil {
 			ix.release(left)
 			ix.release(right)

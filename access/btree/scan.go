@@ -1,6 +1,7 @@
 package btree
 
 import (
+	"github.com/tuskdb/tusk/bufmgr"
 	"github.com/tuskdb/tusk/internal/base"
 	"github.com/tuskdb/tusk/internal/pgerr"
 )
@@ -19,6 +20,9 @@ type Bound struct {
 type ScanOptions struct {
 	Lower, Upper *Bound
 	Backward     bool
+	// Usage, when set, counts the B-tree pages the scan reads (EXPLAIN
+	// (ANALYZE, BUFFERS)).
+	Usage *bufmgr.Usage
 }
 
 // Entry is one index entry: the key then INCLUDE column values, and the
@@ -39,7 +43,10 @@ type Entry struct {
 type Scan struct {
 	ix   *Index
 	opts ScanOptions
-	w    *work
+	w    *work // &wbuf
+	wbuf work
+
+	batch1 [1]Entry // the first batch's backing array (never reused)
 
 	started bool
 	done    bool // no more pages to read
@@ -62,7 +69,11 @@ func (ix *Index) NewScan(opts ScanOptions) (*Scan, error) {
 				ix.desc.Name, ix.nkeys, len(b.Vals))
 		}
 	}
-	return &Scan{ix: ix, opts: opts, w: ix.newWork(nil)}, nil
+	s := &Scan{ix: ix, opts: opts}
+	s.w = &s.wbuf // one allocation for the scan and its work
+	ix.initWork(s.w, nil)
+	s.w.usage = opts.Usage
+	return s, nil
 }
 
 // Next returns the next entry, or nil at the end or on error (see Err).
@@ -75,6 +86,7 @@ func (s *Scan) Next() *Entry {
 		s.batch, s.pos = nil, 0 // returned entries stay valid
 		if !s.started {
 			s.started = true
+			s.batch = s.batch1[:0] // a point lookup's one entry needs no allocation
 			s.err = s.first()
 		} else {
 			s.err = s.step()
@@ -99,7 +111,7 @@ func (s *Scan) first() error {
 	)
 	if !s.opts.Backward {
 		if b := s.opts.Lower; b == nil {
-			if pb, o, err = ix.endpoint(0, false); err != nil {
+			if pb, o, err = ix.endpoint(0, false, s.opts.Usage); err != nil {
 				return err
 			}
 			start = o.firstData()
@@ -119,7 +131,7 @@ func (s *Scan) first() error {
 		return s.readForward(pb, o, start)
 	}
 	if b := s.opts.Upper; b == nil {
-		if pb, o, err = ix.endpoint(0, true); err != nil {
+		if pb, o, err = ix.endpoint(0, true, s.opts.Usage); err != nil {
 			return err
 		}
 		start = pb.page().MaxOffset()
@@ -144,7 +156,7 @@ func (s *Scan) first() error {
 func (s *Scan) step() error {
 	ix := s.ix
 	if !s.opts.Backward {
-		pb, o, err := ix.lockPage(s.next, false)
+		pb, o, err := ix.lockPageUsage(s.next, false, s.opts.Usage)
 		if err != nil {
 			return err
 		}
@@ -168,7 +180,7 @@ func (s *Scan) walkLeft() (*pageBuf, opaque, error) {
 	ix := s.ix
 	blk := s.prev
 	for {
-		pb, o, err := ix.lockPage(blk, false)
+		pb, o, err := ix.lockPageUsage(blk, false, s.opts.Usage)
 		if err != nil {
 			return nil, opaque{}, err
 		}

@@ -1,6 +1,7 @@
 package btree
 
 import (
+	"github.com/tuskdb/tusk/bufmgr"
 	"github.com/tuskdb/tusk/internal/base"
 )
 
@@ -17,7 +18,7 @@ type stackEntry struct {
 // says it is the root at that level; a page that was the root and has
 // split since is still a valid place to start (BT1: moving right finds
 // every key), but the cache is then refreshed from the metapage.
-func (ix *Index) getRoot(excl bool) (*pageBuf, opaque, error) {
+func (ix *Index) getRoot(excl bool, u *bufmgr.Usage) (*pageBuf, opaque, error) {
 	for attempt := 0; ; attempt++ {
 		c := ix.root.Load()
 		blk, level := base.BlockNumber(uint32(c)), uint32(c>>32)
@@ -30,7 +31,7 @@ func (ix *Index) getRoot(excl bool) (*pageBuf, opaque, error) {
 			ix.setRootCache(blk, level)
 		}
 		// Only a root leaf is locked exclusively by an inserter (BT3).
-		pb, o, err := ix.lockPage(blk, excl && level == 0)
+		pb, o, err := ix.lockPageUsage(blk, excl && level == 0, u)
 		if err != nil {
 			return nil, opaque{}, err
 		}
@@ -56,12 +57,12 @@ func (ix *Index) getRoot(excl bool) (*pageBuf, opaque, error) {
 
 // search descends from the root to the leaf page that holds sk (the page
 // whose key range [left sibling's high key, high key) contains it) and
-// returns it locked, with the stack of internal pages passed; mirrors
+// returns it locked, with the stack of internal pages passed (nil unless write); mirrors
 // _bt_search. Pages are locked one at a time, each released before the
 // next is taken (BT3). With write the leaf is locked exclusively and every
 // incomplete split met on the way is finished first (BT7).
 func (ix *Index) search(sk *scanKey, write bool, w *work) (*pageBuf, opaque, *stackEntry, error) {
-	pb, o, err := ix.getRoot(write)
+	pb, o, err := ix.getRoot(write, w.bufUsage())
 	if err != nil {
 		return nil, opaque{}, nil, err
 	}
@@ -84,17 +85,19 @@ func (ix *Index) search(sk *scanKey, write bool, w *work) (*pageBuf, opaque, *st
 			ix.release(pb)
 			return nil, opaque{}, nil, err
 		}
-		stack = &stackEntry{blk: pb.blk, off: off, parent: stack}
-		level := o.level
+		if write { // a reader never climbs back up: no stack to build
+			stack = &stackEntry{blk: pb.blk, off: off, parent: stack}
+		}
+		level, from := o.level, pb.blk
 		ix.release(pb)
-		pb, o, err = ix.lockPage(child, write && level == 1)
+		pb, o, err = ix.lockPageUsage(child, write && level == 1, w.bufUsage())
 		if err != nil {
 			return nil, opaque{}, nil, err
 		}
 		if o.level != level-1 {
 			ix.release(pb)
 			return nil, opaque{}, nil, ix.corrupt("downlink from page %d at level %d to page %d at level %d",
-				stack.blk, level, child, o.level)
+				from, level, child, o.level)
 		}
 	}
 }
@@ -122,7 +125,7 @@ func (ix *Index) moveRight(pb *pageBuf, o opaque, sk *scanKey, write bool, stack
 					return nil, opaque{}, err
 				}
 				var err error
-				if pb, o, err = ix.lockPage(blk, mode); err != nil {
+				if pb, o, err = ix.lockPageUsage(blk, mode, w.bufUsage()); err != nil {
 					return nil, opaque{}, err
 				}
 				continue
@@ -146,7 +149,7 @@ func (ix *Index) moveRight(pb *pageBuf, o opaque, sk *scanKey, write bool, stack
 		}
 		next, level := o.next, o.level
 		ix.release(pb)
-		if pb, o, err = ix.lockPage(next, mode); err != nil {
+		if pb, o, err = ix.lockPageUsage(next, mode, w.bufUsage()); err != nil {
 			return nil, opaque{}, err
 		}
 		if o.level != level {
@@ -161,8 +164,8 @@ func (ix *Index) moveRight(pb *pageBuf, o opaque, sk *scanKey, write bool, stack
 // _bt_get_endpoint. Leftmost pages never change (no page is deleted and a
 // split keeps the left half in place), so no moving right is needed for
 // them.
-func (ix *Index) endpoint(level uint32, rightmost bool) (*pageBuf, opaque, error) {
-	pb, o, err := ix.getRoot(false)
+func (ix *Index) endpoint(level uint32, rightmost bool, u *bufmgr.Usage) (*pageBuf, opaque, error) {
+	pb, o, err := ix.getRoot(false, u)
 	if err != nil {
 		return nil, opaque{}, err
 	}
@@ -175,7 +178,7 @@ func (ix *Index) endpoint(level uint32, rightmost bool) (*pageBuf, opaque, error
 			for !o.rightmost() {
 				next := o.next
 				ix.release(pb)
-				if pb, o, err = ix.lockPage(next, false); err != nil {
+				if pb, o, err = ix.lockPageUsage(next, false, u); err != nil {
 					return nil, opaque{}, err
 				}
 			}
@@ -198,7 +201,7 @@ func (ix *Index) endpoint(level uint32, rightmost bool) (*pageBuf, opaque, error
 		}
 		plevel := o.level
 		ix.release(pb)
-		if pb, o, err = ix.lockPage(child, false); err != nil {
+		if pb, o, err = ix.lockPageUsage(child, false, u); err != nil {
 			return nil, opaque{}, err
 		}
 		if o.level != plevel-1 {

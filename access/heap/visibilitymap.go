@@ -71,12 +71,18 @@ func (h *Heap) vmBlocks(node base.RelFileNode) (base.BlockNumber, error) {
 // heap page lock: a bit read just before a concurrent change cleared it is
 // still a valid promise for any snapshot taken before that change.
 func (h *Heap) VisibilityOf(node base.RelFileNode, blk base.BlockNumber) (uint8, error) {
+	return h.VisibilityOfUsage(node, blk, nil)
+}
+
+// VisibilityOfUsage is VisibilityOf counting the map page access into u
+// (nil: not counted; EXPLAIN (ANALYZE, BUFFERS)).
+func (h *Heap) VisibilityOfUsage(node base.RelFileNode, blk base.BlockNumber, u *bufmgr.Usage) (uint8, error) {
 	vmBlk, byteOff, shift := vmLocation(blk)
 	n, err := h.vmBlocks(node)
 	if err != nil || vmBlk >= n {
 		return 0, err
 	}
-	buf, err := h.pool.ReadBuffer(base.BufferTag{Node: node, Fork: base.VMFork, Block: vmBlk})
+	buf, err := h.pool.ReadBufferUsage(base.BufferTag{Node: node, Fork: base.VMFork, Block: vmBlk}, u)
 	if err != nil {
 		return 0, err
 	}

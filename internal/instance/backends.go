@@ -62,6 +62,12 @@ type Backend struct {
 	cancel      func(error) // cancels the running statement (nil when none)
 	onTerminate func()      // tries to end the owner's work when it is idle
 
+	// Time spent per state since the last TakeTimes (pg_stat_database's
+	// session_time, active_time, idle_in_transaction_time), counted up
+	// to acctFrom; lastTake is when TakeTimes last ran.
+	acctFrom, lastTake     time.Time
+	activeDur, idleXactDur time.Duration
+
 	terminated atomic.Bool
 	gone       atomic.Bool
 	done       chan struct{} // closed by Unregister
@@ -103,6 +109,7 @@ func (r *Backends) Register(typ string) *Backend {
 	if typ == ClientBackend {
 		b.client = true
 		b.state = StateIdle
+		b.acctFrom, b.lastTake = now, now
 		b.user, b.db = "postgres", "tusk"
 	} else {
 		b.stateChange = time.Time{}
@@ -246,9 +253,43 @@ func (b *Backend) Idle(state string, x *mvcc.Xact, xmin base.XID) {
 
 func (b *Backend) setState(state string, now time.Time) {
 	if b.state != state {
+		b.account(now)
 		b.state = state
 		b.stateChange = now
 	}
+}
+
+// account adds the time in the current state since acctFrom to its
+// bucket (active: running or fastpath; idle in transaction, aborted or
+// not), as pgstat_report_activity does on a state change. Caller holds mu.
+func (b *Backend) account(now time.Time) {
+	if b.acctFrom.IsZero() {
+		return
+	}
+	d := now.Sub(b.acctFrom)
+	switch b.state {
+	case StateActive:
+		b.activeDur += d
+	case StateIdleInXact, StateIdleInXactAborted:
+		b.idleXactDur += d
+	}
+	b.acctFrom = now
+}
+
+// TakeTimes returns the time the client backend existed, was active and
+// was idle in a transaction since the previous call (or its start), and
+// starts counting again from now; zeros for a background worker.
+func (b *Backend) TakeTimes() (session, active, idleInXact time.Duration) {
+	if b == nil || !b.client {
+		return 0, 0, 0
+	}
+	now := b.reg.now()
+	b.mu.Lock()
+	b.account(now)
+	session, active, idleInXact = now.Sub(b.lastTake), b.activeDur, b.idleXactDur
+	b.lastTake, b.activeDur, b.idleXactDur = now, 0, 0
+	b.mu.Unlock()
+	return session, active, idleInXact
 }
 
 // SetOnTerminate sets what Terminate calls, after it marked the backend

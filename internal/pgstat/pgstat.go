@@ -39,7 +39,9 @@ type DBCounts struct {
 	TupReturned, TupFetched, TupInserted, TupUpdated, TupDeleted int64
 	Conflicts, TempFiles, TempBytes, Deadlocks                   int64
 	Sessions, SessionsAbandoned, SessionsFatal, SessionsKilled   int64
-	StatsReset                                                   time.Time // zero: never reset
+	// SessionTime, ActiveTime and IdleInXactTime are in milliseconds.
+	SessionTime, ActiveTime, IdleInXactTime float64
+	StatsReset                              time.Time // zero: never reset
 }
 
 type dbEntry struct {
@@ -47,6 +49,7 @@ type dbEntry struct {
 	tupReturned, tupFetched, tupInserted, tupUpdated, tupDeleted atomic.Int64
 	conflicts, tempFiles, tempBytes, deadlocks                   atomic.Int64
 	sessions, sessionsAbandoned, sessionsFatal, sessionsKilled   atomic.Int64
+	sessionUS, activeUS, idleInXactUS                            atomic.Int64
 	statsReset                                                   atomic.Int64 // unix µs, 0 none
 	// Buffer hits and reads are bufmgr's since the pool started; a reset
 	// remembers where they stood.
@@ -162,7 +165,9 @@ func (c *Collector) DB() DBCounts {
 		Deadlocks: d.deadlocks.Load(),
 		Sessions:  d.sessions.Load(), SessionsAbandoned: d.sessionsAbandoned.Load(),
 		SessionsFatal: d.sessionsFatal.Load(), SessionsKilled: d.sessionsKilled.Load(),
-		StatsReset: fromMicros(d.statsReset.Load()),
+		SessionTime: float64(d.sessionUS.Load()) / 1000, ActiveTime: float64(d.activeUS.Load()) / 1000,
+		IdleInXactTime: float64(d.idleInXactUS.Load()) / 1000,
+		StatsReset:     fromMicros(d.statsReset.Load()),
 	}
 }
 
@@ -266,6 +271,17 @@ func (c *Collector) ReportSessionEnd(how int) {
 	}
 }
 
+// ReportSessionTimes adds a session's time (in total, active, and idle
+// in a transaction) since its previous report (pgstat_update_dbstats).
+func (c *Collector) ReportSessionTimes(session, active, idleInXact time.Duration) {
+	if c == nil {
+		return
+	}
+	c.db.sessionUS.Add(session.Microseconds())
+	c.db.activeUS.Add(active.Microseconds())
+	c.db.idleInXactUS.Add(idleInXact.Microseconds())
+}
+
 // ReportAnalyze records an ANALYZE of rel that counted live and dead rows
 // (PS5); x is the reporting backend's pending transaction (may be nil),
 // whose own changes are left to its flush.
@@ -336,7 +352,8 @@ func (c *Collector) Reset(poolHits, poolReads int64) {
 	d := &c.db
 	for _, a := range []*atomic.Int64{&d.xactCommit, &d.xactRollback, &d.tupReturned, &d.tupFetched,
 		&d.tupInserted, &d.tupUpdated, &d.tupDeleted, &d.conflicts, &d.tempFiles, &d.tempBytes,
-		&d.deadlocks, &d.sessions, &d.sessionsAbandoned, &d.sessionsFatal, &d.sessionsKilled} {
+		&d.deadlocks, &d.sessions, &d.sessionsAbandoned, &d.sessionsFatal, &d.sessionsKilled,
+		&d.sessionUS, &d.activeUS, &d.idleInXactUS} {
 		a.Store(0)
 	}
 	d.statsReset.Store(c.now().UnixMicro())

@@ -77,6 +77,8 @@ type CTE struct {
 	RecursiveQ   *Query
 	UnionAll     bool
 	Cols         []Column
+	// Materialized: written AS MATERIALIZED (never inlined by the planner).
+	Materialized bool
 }
 
 // SetOperation is UNION / INTERSECT / EXCEPT of two queries.

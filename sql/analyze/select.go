@@ -121,7 +121,7 @@ func (a *analyzer) withClause(w *ast.WithClause) error {
 				return errAt(c.Pos, pgerr.DuplicateAlias, "WITH query name %q specified more than once", c.Name)
 			}
 		}
-		cte := &CTE{Name: c.Name}
+		cte := &CTE{Name: c.Name, Materialized: c.Materialize == ast.MaterializeAlways}
 		if w.Recursive && sel.Op == ast.Union && refersTo(sel.Right, c.Name) {
 			if countRefs(sel.Right, c.Name) > 1 {
 				return errAt(sel.Right.Pos, pgerr.InvalidRecursion, "recursive reference to query %q must not appear more than once", c.Name)

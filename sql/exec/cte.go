@@ -54,6 +54,9 @@ func (ec *Context) buildCTEScan(p *plan.CTEScan) Iter {
 	c := st.ctes[p.ID]
 	if c == nil {
 		c = &cteState{ec: ec, plan: p.Plan, store: newTupleStore(ec, ec.statsFor(p))}
+		if st.ctes == nil {
+			st.ctes = map[int]*cteState{}
+		}
 		st.ctes[p.ID] = c
 	}
 	return &cteScan{ec: ec, c: c, rd: c.store.reader()}
@@ -131,6 +134,9 @@ func (ru *recursiveUnion) Next() (*Row, error) {
 			}
 			ru.working.close()
 			ru.working, ru.next = ru.next, newTupleStore(ru.ec, ru.stats)
+			if st := ru.ec.state(); st.work == nil {
+				st.work = map[int]*tupleStore{}
+			}
 			ru.ec.state().work[ru.p.ID] = ru.working
 			it, err := ru.ec.build(ru.p.Recursive)
 			if err != nil {

@@ -61,7 +61,10 @@
 //	    Context's outer-row stack while the subquery runs; OuterVar{Levels:
 //	    k} reads stack[len-k][Var.Index]. A correlated subquery is built
 //	    and run anew per evaluation, so the stack never changes while an
-//	    iterator of a subquery is open.
+//	    iterator of a subquery is open. A NestLoop with Lateral pushes its
+//	    outer row only while it builds, restarts or reads a row of its
+//	    inner side: the rows it returns are evaluated above it with the
+//	    stack as it found it.
 //	X9: CaseTestExpr reads the argument of the innermost CASE being
 //	    evaluated; a nested CASE saves and restores it.
 //	X10: Memory is counted roughly (bytes of the datums held plus a fixed

@@ -362,15 +362,15 @@ func (p *projection) Next() (*Row, error) {
 }
 
 func (ec *Context) project(targets []*analyze.Target, vals []types.Datum) (*Row, error) {
-	out := make([]types.Datum, len(targets))
+	row := newRow(len(targets))
 	for i, t := range targets {
 		d, err := ec.Eval(t.Expr, vals)
 		if err != nil {
 			return nil, err
 		}
-		out[i] = d
+		row.Vals[i] = d
 	}
-	return &Row{Vals: out}, nil
+	return row, nil
 }
 
 func (p *projection) Close() { p.child.Close() }

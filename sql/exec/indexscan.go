@@ -5,6 +5,7 @@ import (
 
 	"github.com/tuskdb/tusk/access/btree"
 	"github.com/tuskdb/tusk/access/heap"
+	"github.com/tuskdb/tusk/bufmgr"
 	"github.com/tuskdb/tusk/internal/base"
 	"github.com/tuskdb/tusk/internal/pgerr"
 	"github.com/tuskdb/tusk/internal/pgstat"
@@ -92,8 +93,13 @@ func relName(ref *plan.IndexRef) string {
 
 // indexColTypes returns the types of an index's columns (key and INCLUDE)
 // from the index relation's attributes.
-func indexColTypes(ref *plan.IndexRef, n int, tableCols []analyze.Column) ([]*types.T, error) {
-	out := make([]*types.T, n)
+func indexColTypes(ref *plan.IndexRef, n int, tableCols []analyze.Column, buf []*types.T) ([]*types.T, error) {
+	var out []*types.T
+	if n <= len(buf) {
+		out = buf[:n:n]
+	} else {
+		out = make([]*types.T, n)
+	}
 	for i := range out {
 		if (ref.Rel == nil || i >= len(ref.Rel.Attrs)) && ref.Info != nil && i < len(ref.Info.Keys) {
 			// No index attributes: a plain column's type is its table column's.
@@ -148,6 +154,9 @@ type indexCursor struct {
 	desc     btree.Desc
 
 	ek    []evalKey
+	ekBuf [2]evalKey     // ek's first backing array
+	vbuf  [4]types.Datum // vals' backing array for small indexes
+	tbuf  [4]*types.T    // colT's backing array for small indexes
 	sc    *btree.Scan
 	empty bool // the keys can match nothing
 	vals  []types.Datum
@@ -162,7 +171,8 @@ func newIndexCursor(ec *Context, ref *plan.IndexRef, keys []plan.ScanKey, backwa
 		return nil, err
 	}
 	d := tree.Desc()
-	colT, err := indexColTypes(ref, len(d.Keys)+d.NInclude, tableCols)
+	c := &indexCursor{ec: ec, ref: ref, tree: tree, keys: keys, backward: backward, desc: d}
+	colT, err := indexColTypes(ref, len(d.Keys)+d.NInclude, tableCols, c.tbuf[:])
 	if err != nil {
 		return nil, err
 	}
@@ -171,8 +181,13 @@ func newIndexCursor(ec *Context, ref *plan.IndexRef, keys []plan.ScanKey, backwa
 			return nil, pgerr.New(pgerr.InternalError, "scan key on column %d of index %q with %d key columns", k.Col, d.Name, len(d.Keys))
 		}
 	}
-	c := &indexCursor{ec: ec, ref: ref, tree: tree, keys: keys, backward: backward, colT: colT, desc: d,
-		vals: make([]types.Datum, len(colT))}
+	c.colT = colT
+	if len(colT) <= len(c.vbuf) {
+		c.vals = c.vbuf[:len(colT):len(colT)]
+	} else {
+		c.vals = make([]types.Datum, len(colT))
+	}
+	c.ek = c.ekBuf[:0]
 	if ref.Rel != nil {
 		c.st = ec.RelStats(ref.Rel.OID)
 	} else {
@@ -312,7 +327,7 @@ func (c *indexCursor) open() error {
 		}
 		if !empty {
 			c.st.NumScans++ // pgstat_count_index_scan in _bt_first, once the keys can match
-			c.sc, err = c.tree.NewScan(btree.ScanOptions{Lower: lower, Upper: upper, Backward: c.backward})
+			c.sc, err = c.tree.NewScan(btree.ScanOptions{Lower: lower, Upper: upper, Backward: c.backward, Usage: c.ec.BufUsage})
 			return err
 		}
 		if !c.advance() {
@@ -378,7 +393,8 @@ func (c *indexCursor) bounds() (lower, upper *btree.Bound, empty bool, err error
 	var prefix [][]byte
 	for col := 0; col < len(c.desc.Keys); col++ {
 		t := c.colT[col]
-		var eq *types.Datum
+		var eqv types.Datum // the equality value, when eq
+		eq := false
 		isNull, notNull := false, false
 		var lo, hi colBound
 		found := false
@@ -406,10 +422,10 @@ func (c *indexCursor) bounds() (lower, upper *btree.Bound, empty bool, err error
 				if !exact {
 					return nil, nil, true, nil
 				}
-				if eq != nil && types.Compare(t, *eq, v) != 0 {
+				if eq && types.Compare(t, eqv, v) != 0 {
 					return nil, nil, true, nil
 				}
-				eq = &v
+				eqv, eq = v, true
 			case plan.KeyGT, plan.KeyGE:
 				if !ok {
 					continue // out of the column's range: filter only
@@ -442,18 +458,21 @@ func (c *indexCursor) bounds() (lower, upper *btree.Bound, empty bool, err error
 		case isNull:
 			prefix = append(prefix, nil)
 			continue
-		case eq != nil:
+		case eq:
 			if lo.set {
-				if cmp := types.Compare(t, *eq, lo.val); cmp < 0 || (cmp == 0 && !lo.incl) {
+				if cmp := types.Compare(t, eqv, lo.val); cmp < 0 || (cmp == 0 && !lo.incl) {
 					return nil, nil, true, nil
 				}
 			}
 			if hi.set {
-				if cmp := types.Compare(t, *eq, hi.val); cmp > 0 || (cmp == 0 && !hi.incl) {
+				if cmp := types.Compare(t, eqv, hi.val); cmp > 0 || (cmp == 0 && !hi.incl) {
 					return nil, nil, true, nil
 				}
 			}
-			prefix = append(prefix, enc(*eq))
+			if prefix == nil {
+				prefix = make([][]byte, 0, len(c.desc.Keys))
+			}
+			prefix = append(prefix, enc(eqv))
 			continue
 		}
 		// The range column ends the bounds.
@@ -499,7 +518,8 @@ func (c *indexCursor) bounds() (lower, upper *btree.Bound, empty bool, err error
 	if len(prefix) == 0 {
 		return nil, nil, false, nil
 	}
-	return &btree.Bound{Vals: prefix, Inclusive: true}, &btree.Bound{Vals: prefix, Inclusive: true}, false, nil
+	b := &btree.Bound{Vals: prefix, Inclusive: true} // the scan only reads its bounds
+	return b, b, false, nil
 }
 
 // tighter reports whether bound a restricts more than b; dir is 1 for
@@ -647,6 +667,7 @@ type indexScan struct {
 	cur     *indexCursor
 	stats   *Stats
 	started bool
+	raw     [][]byte // decodeRowInto's scratch
 }
 
 func (ec *Context) buildIndexScan(p *plan.IndexScan) (Iter, error) {
@@ -677,11 +698,11 @@ func (s *indexScan) Next() (*Row, error) {
 			continue
 		}
 		s.cur.st.TuplesFetched++ // idx_tup_fetch
-		vals, err := DecodeRow(s.p.Cols, t.Payload)
-		if err != nil {
+		row := newRow(len(s.p.Cols))
+		if err := decodeRowInto(row.Vals, s.p.Cols, t.Payload, &s.raw); err != nil {
 			return nil, err
 		}
-		ok, err := s.ec.Qual(s.p.Qual, vals)
+		ok, err := s.ec.Qual(s.p.Qual, row.Vals)
 		if err != nil {
 			return nil, err
 		}
@@ -690,9 +711,10 @@ func (s *indexScan) Next() (*Row, error) {
 			continue
 		}
 		if s.p.EmitCTID {
-			vals = append(vals, t.Header.Self)
+			row.Vals = append(row.Vals, t.Header.Self)
 		}
-		return &Row{Vals: vals, TID: t.Header.Self}, nil
+		row.TID = t.Header.Self
+		return row, nil
 	}
 }
 
@@ -720,6 +742,7 @@ type indexOnlyScan struct {
 	vmBlk   base.BlockNumber
 	vmOK    bool
 	vmValid bool
+	vmUsage bufmgr.Usage // EXPLAIN BUFFERS: the map pages read
 }
 
 func (ec *Context) buildIndexOnlyScan(p *plan.IndexOnlyScan) (Iter, error) {
@@ -792,7 +815,19 @@ func (s *indexOnlyScan) allVisible(blk base.BlockNumber) (bool, error) {
 	if s.vmValid && s.vmBlk == blk {
 		return s.vmOK, nil
 	}
-	st, err := s.ec.Heap.VisibilityOf(s.p.Rel.Node, blk)
+	var st uint8
+	var err error
+	if u := s.ec.BufUsage; u != nil {
+		// The map page counts once while it stays the same, as
+		// PostgreSQL keeps it pinned (vmbuffer): s.vmUsage remembers it
+		// apart from the heap pages.
+		h0, r0 := s.vmUsage.Hit, s.vmUsage.Read
+		st, err = s.ec.Heap.VisibilityOfUsage(s.p.Rel.Node, blk, &s.vmUsage)
+		u.Hit += s.vmUsage.Hit - h0
+		u.Read += s.vmUsage.Read - r0
+	} else {
+		st, err = s.ec.Heap.VisibilityOf(s.p.Rel.Node, blk)
+	}
 	if err != nil {
 		return false, err
 	}

@@ -127,13 +127,15 @@ func (s *rebuiltInner) close() {
 	}
 }
 
-// lateralInner rebuilds a LATERAL inner side for every outer row, with
-// the outer row pushed on the outer-row stack while the inner rows are
-// read (X7), and popped when they run out.
+// lateralInner rebuilds (or rescans) a LATERAL or parameterized inner
+// side for every outer row, with the outer row pushed on the outer-row
+// stack while the inner side is built and each time an inner row is read
+// (X7), and popped before the row is returned.
 type lateralInner struct {
 	ec     *Context
 	n      plan.Node
 	it     Iter
+	row    []types.Datum // the current outer row
 	pushed bool
 }
 
@@ -150,28 +152,29 @@ func (s *lateralInner) pop() {
 	}
 }
 
+// next reads the next inner row with the outer row pushed only while the
+// inner side runs: the joined rows flow up with the stack as the join
+// found it, so expressions above the join read the enclosing levels' rows
+// (plan P6).
 func (s *lateralInner) next() (*Row, error) {
 	if s.it == nil {
 		return nil, nil
 	}
+	s.push(s.row)
 	r, err := s.it.Next()
-	if r == nil || err != nil {
-		s.pop()
-	}
+	s.pop()
 	return r, err
 }
 
 func (s *lateralInner) rewind(outer []types.Datum) error {
-	s.pop()
+	s.row = outer
 	if s.it != nil && outer != nil && canRescanParams(s.it) {
 		// X26: restart the inner side with the new outer row instead of
 		// building it again.
 		s.push(outer)
-		if err := rescanParams(s.it); err != nil {
-			s.pop()
-			return err
-		}
-		return nil
+		err := rescanParams(s.it)
+		s.pop()
+		return err
 	}
 	if s.it != nil {
 		s.it.Close()
@@ -182,8 +185,8 @@ func (s *lateralInner) rewind(outer []types.Datum) error {
 	}
 	s.push(outer)
 	it, err := s.ec.build(s.n)
+	s.pop()
 	if err != nil {
-		s.pop()
 		return err
 	}
 	s.it = it
@@ -191,7 +194,6 @@ func (s *lateralInner) rewind(outer []types.Datum) error {
 }
 
 func (s *lateralInner) close() {
-	s.pop()
 	if s.it != nil {
 		s.it.Close()
 		s.it = nil

@@ -24,10 +24,18 @@ type stmtState struct {
 	caseVal types.Datum     // X9: value of CaseTestExpr while a CASE runs
 	inCase  bool
 
+	// The maps are made on first write (a point query needs none).
 	sublinks map[*analyze.SubLink]*sublinkResult
 	ctes     map[int]*cteState
 	work     map[int]*tupleStore
-	stats    map[plan.Node]*Stats
+	// stats is looked up linearly while a statement has few nodes;
+	// statsMap takes over past statsLinear of them. statsSlab hands out
+	// Stats in small batches.
+	stats     []nodeStats
+	statsMap  map[plan.Node]*Stats
+	statsSlab []Stats
+	statsBuf  [3]nodeStats // stats' first backing array
+	slabBuf   [2]Stats     // statsSlab's first backing array
 
 	tick    int
 	tempSeq int
@@ -36,13 +44,10 @@ type stmtState struct {
 
 func (ec *Context) state() *stmtState {
 	if ec.st == nil {
-		ec.st = &stmtState{
-			sublinks: map[*analyze.SubLink]*sublinkResult{},
-			ctes:     map[int]*cteState{},
-			work:     map[int]*tupleStore{},
-			stats:    map[plan.Node]*Stats{},
-			temps:    map[*tempFile]struct{}{},
-		}
+		st := &stmtState{}
+		st.stats = st.statsBuf[:0]
+		st.statsSlab = st.slabBuf[:]
+		ec.st = st
 	}
 	return ec.st
 }
@@ -88,7 +93,7 @@ func (ec *Context) Close() {
 	for f := range st.temps {
 		f.close()
 	}
-	st.sublinks = map[*analyze.SubLink]*sublinkResult{}
+	st.sublinks = nil
 	st.outer = nil
 }
 
@@ -132,15 +137,52 @@ func (ec *Context) Stats(n plan.Node) *Stats {
 	if ec.st == nil {
 		return nil
 	}
-	return ec.st.stats[n]
+	return ec.st.lookupStats(n)
+}
+
+// nodeStats pairs a plan node with its statistics.
+type nodeStats struct {
+	n plan.Node
+	s *Stats
+}
+
+// statsLinear is how many nodes stmtState.stats holds before a map.
+const statsLinear = 16
+
+func (st *stmtState) lookupStats(n plan.Node) *Stats {
+	if st.statsMap != nil {
+		return st.statsMap[n]
+	}
+	for i := range st.stats {
+		if st.stats[i].n == n {
+			return st.stats[i].s
+		}
+	}
+	return nil
 }
 
 func (ec *Context) statsFor(n plan.Node) *Stats {
 	st := ec.state()
-	s := st.stats[n]
-	if s == nil {
-		s = &Stats{}
-		st.stats[n] = s
+	if s := st.lookupStats(n); s != nil {
+		return s
+	}
+	if len(st.statsSlab) == 0 {
+		st.statsSlab = make([]Stats, 2)
+	}
+	s := &st.statsSlab[0]
+	st.statsSlab = st.statsSlab[1:]
+	switch {
+	case st.statsMap != nil:
+		st.statsMap[n] = s
+	case len(st.stats) < statsLinear:
+		st.stats = append(st.stats, nodeStats{n, s})
+	default:
+		st.statsMap = make(map[plan.Node]*Stats, 2*statsLinear)
+		for _, e := range st.stats {
+			st.statsMap[e.n] = e.s
+		}
+		st.statsMap[n] = s
+		st.stats = nil
 	}
 	return s
 }

@@ -142,6 +142,9 @@ func (ec *Context) evalSubLink(x *analyze.SubLink, row []types.Datum) (types.Dat
 		return nil, pgerr.New(pgerr.FeatureNotSupported, "sublink kind %d", x.Kind)
 	}
 	if !x.Correlated {
+		if st.sublinks == nil {
+			st.sublinks = map[*analyze.SubLink]*sublinkResult{}
+		}
 		st.sublinks[x] = res
 	}
 	return finishSubLink(x, res, test)

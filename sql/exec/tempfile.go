@@ -64,6 +64,9 @@ func (ec *Context) newTempFile() (*tempFile, error) {
 		return nil, pgerr.Wrap(pgerr.IoError, err, "could not create temporary file %q: %v", name, err)
 	}
 	t := &tempFile{ec: ec, name: name, f: f}
+	if st := ec.state(); st.temps == nil {
+		st.temps = map[*tempFile]struct{}{}
+	}
 	ec.state().temps[t] = struct{}{}
 	return t, nil
 }

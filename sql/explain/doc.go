@@ -83,6 +83,9 @@
 //	    so a node's count includes its children's, as in PostgreSQL.
 //	    Heap pages of Seq, Index, Index Only and Bitmap Heap Scans are
 //	    counted, consecutive accesses to one page once (a PostgreSQL scan
-//	    keeps its page pinned); B-tree pages, dirtied and written blocks
-//	    are not counted yet.
+//	    keeps its page pinned); so are the visibility map pages of an
+//	    Index Only Scan (once while the same) and every B-tree page an
+//	    index, index-only or bitmap index scan locks (descent, leaf
+//	    steps), as each is a ReadBuffer in PostgreSQL. The B-tree metapage
+//	    (cached), dirtied and written blocks are not counted yet.
 package explain

@@ -443,13 +443,8 @@ func (p *planner) baseItem(ri int) (*baseRel, error) {
 // paramPaths are the inner index scans of a nested loop parameterized by
 // the outer side's join conditions.
 func (o *optimizer) paramPaths(inner, outer *joinRel, conds []analyze.Expr, loops float64) []*path {
-	if o.env == nil || !o.env.Exec.ParamScan || !o.env.Exec.IndexScan || len(inner.rtes) != 1 || o.noParam {
+	if o.env == nil || !o.env.Exec.ParamScan || !o.env.Exec.IndexScan || len(inner.rtes) != 1 {
 		return nil
-	}
-	for _, c := range conds {
-		if hasOuterRefs(c) {
-			return nil // evaluated while the outer row is pushed (P6)
-		}
 	}
 	var br *baseRel
 	for k := range inner.rtes {
@@ -459,8 +454,8 @@ func (o *optimizer) paramPaths(inner, outer *joinRel, conds []analyze.Expr, loop
 		return nil
 	}
 	for _, q := range br.quals {
-		if hasOuterRefs(q) {
-			return nil
+		if hasSubLink(q) {
+			return nil // its plan would read enclosing levels with the outer row pushed (P6)
 		}
 	}
 	if inner.unique {

@@ -24,6 +24,7 @@ func (o *optimizer) create(pa *path, outer layout, outerRtes map[int]bool) (Node
 		if err != nil {
 			return nil, nil, 0, err
 		}
+		qual = shiftOuter(qual, outerRtes)
 		switch pa.kind {
 		case pSeq:
 			return &SeqScan{Rel: rte.Rel, Cols: rte.Cols, Qual: qual, EmitCTID: br.emitCTID, C: cost}, lay, width, nil
@@ -62,7 +63,7 @@ func (o *optimizer) create(pa *path, outer layout, outerRtes map[int]bool) (Node
 		if err != nil {
 			return nil, nil, 0, err
 		}
-		return &Filter{Child: child, Qual: q, C: cost}, lay, width, nil
+		return &Filter{Child: child, Qual: shiftOuter(q, outerRtes), C: cost}, lay, width, nil
 	case pMaterial:
 		child, lay, width, err := o.create(pa.child, outer, outerRtes)
 		if err != nil {
@@ -171,8 +172,26 @@ func (o *optimizer) create(pa *path, outer layout, outerRtes map[int]bool) (Node
 	return nil, nil, 0, nil
 }
 
+// shiftOuter adjusts e for evaluation inside the inner side of a
+// parameterized NestLoop (outerRtes set): the executor pushes the join's
+// outer row on the outer-row stack there, so references to enclosing
+// query levels are one level further (OuterVar.Levels + 1). e holds no
+// SubLink (paramPaths checks), whose plan would read those levels too.
+func shiftOuter(e analyze.Expr, outerRtes map[int]bool) analyze.Expr {
+	if e == nil || outerRtes == nil {
+		return e
+	}
+	return analyze.MapExpr(e, func(x analyze.Expr) analyze.Expr {
+		if v, ok := x.(*analyze.OuterVar); ok {
+			return &analyze.OuterVar{Levels: v.Levels + 1, Var: v.Var}
+		}
+		return nil
+	})
+}
+
 // paramFix fixes e over lay, its Vars of the outer relations becoming
-// OuterVar{Levels: 1} over the outer row.
+// OuterVar{Levels: 1} over the outer row, and its references to
+// enclosing query levels one level further (shiftOuter).
 func (o *optimizer) paramFix(e analyze.Expr, lay, outer layout, outerRtes map[int]bool) (analyze.Expr, error) {
 	if e == nil {
 		return nil, nil
@@ -197,6 +216,9 @@ func (o *optimizer) paramFix(e analyze.Expr, lay, outer layout, outerRtes map[in
 		if v, ok := x.(*analyze.Var); ok && v.RTE >= 0 && outerRtes[v.RTE] {
 			return &analyze.OuterVar{Levels: 1, Var: v}
 		}
+		if v, ok := x.(*analyze.OuterVar); ok {
+			return &analyze.OuterVar{Levels: v.Levels + 1, Var: v.Var}
+		}
 		return nil
 	}), nil
 }
@@ -205,7 +227,7 @@ func (o *optimizer) scanKeys(cs []idxClause, lay, outer layout, outerRtes map[in
 	var keys []ScanKey
 	var exprs []analyze.Expr
 	for _, c := range cs {
-		k := ScanKey{Col: c.col, Op: c.op}
+		k := ScanKey{Col: c.col, Op: c.op, Array: c.array}
 		if c.arg != nil {
 			a, err := o.paramFix(c.arg, layout{}, outer, outerRtes)
 			if err != nil {

@@ -30,6 +30,9 @@
 //     order, or a Sort, by fractional cost), and plain / sorted / hashed
 //     aggregation with estimate_num_groups.
 //   - create.go: the chosen paths become plan nodes (create_plan).
+//   - inline_cte.go: a WITH query read once from its level's FROM is
+//     planned as a subquery there (inline_cte), unless MATERIALIZED,
+//     recursive or calling a non-immutable function.
 //
 // LATERAL queries and statements without FROM keep the rule-based
 // planning of from.go (FROM order, hash join on an equality, else nested
@@ -52,10 +55,12 @@
 //	    Memoize and parameterized nested loops only when Env.Exec says the
 //	    executor runs them; with a nil Env it produces none of them.
 //	P6: An inner side read per outer row (NestLoop.Lateral) reads the outer
-//	    row only through OuterVar{Levels: 1} in its scan keys, Memoize keys
-//	    and index conditions. The executor keeps that row pushed while the
-//	    join's rows flow up, so parameterized nested loops are only planned
-//	    at levels that read no enclosing row (not inside a sublink or a
-//	    LATERAL subquery) and when neither the inner relation's conditions
-//	    nor the join's read an enclosing level or hold a subquery.
+//	    row only through OuterVar{Levels: 1} in its scan keys, Memoize keys,
+//	    index conditions and filters; the executor pushes that row only
+//	    while the inner side runs (sql/exec X8), so expressions above the
+//	    join read enclosing levels as usual. Inside such an inner side,
+//	    references to enclosing query levels are one level further
+//	    (OuterVar.Levels + 1, shiftOuter); a parameterized inner scan is
+//	    therefore never planned over a relation whose conditions hold a
+//	    SubLink (its plan would read those levels unshifted).
 package plan

@@ -604,7 +604,7 @@ func (o *optimizer) innerUnique(inner, outer *joinRel, conds []analyze.Expr) boo
 				}
 			}
 			for _, q := range br.quals {
-				if cl, ok := o.matchClause(br, ix.cols[k], q, nil); ok && cl.op == KeyEQ {
+				if cl, ok := o.matchClause(br, ix.cols[k], q, nil); ok && cl.op == KeyEQ && !cl.array {
 					found = true
 				}
 			}

@@ -24,7 +24,6 @@ type optimizer struct {
 	// index paths giving it are kept.
 	queryKeys []pathKey
 	noIOS     bool // a correlated subquery may read any column: no index-only scans
-	noParam   bool // no parameterized nested loops at this level (P6)
 	// considerStartup: the query has a LIMIT (or is a sublink), so paths
 	// with a cheap start are kept even when their total is higher
 	considerStartup bool
@@ -137,6 +136,10 @@ type idxClause struct {
 	arg    analyze.Expr
 	clause analyze.Expr
 	param  bool // arg reads the outer side of a nested loop
+	// array: the clause is "col = ANY (arg)" (a ScalarArrayOpExpr, from
+	// col IN (...)); nelems is estimate_array_length of arg.
+	array  bool
+	nelems int
 	// shown is the clause as EXPLAIN prints it: the indexed column on
 	// the left (commuted when written the other way).
 	shown analyze.Expr
@@ -194,15 +197,6 @@ func (o *optimizer) init(p *planner, env *Env) {
 		o.s = &env.S
 	}
 	o.rels = map[int]*baseRel{}
-	// A level read per enclosing row (a sublink, a LATERAL subquery, or
-	// below one) may read enclosing rows through OuterVar; a nested loop
-	// with parameters pushes its outer row on the same stack while the
-	// join's rows flow up, so such levels get no parameterized paths (P6).
-	for l := p; l != nil; l = l.parent {
-		if l.push {
-			o.noParam = true
-		}
-	}
 }
 
 // setupRel computes a table's size (estimate_rel_size) and its indexes.
@@ -370,17 +364,39 @@ func (o *optimizer) scanPaths(br *baseRel) []*path {
 		bwd := indexKeys(br, ix, true)
 		usefulB := usefulKeys(bwd, o.queryKeys)
 		ios := o.indexOnlyOK(br, ix)
-		if ex.Exec.IndexScan && (len(clauses) > 0 || useful > 0 || usefulB > 0 || ios) {
-			ip := o.indexPath(br, ix, clauses, false, ios, 1)
+		// An "= ANY" clause on a later index column loses the index order
+		// (build_index_paths' found_lower_saop_clause): ordered paths
+		// leave it out; an unordered path uses it.
+		ordered, lowerSA := clauses, false
+		for _, c := range clauses {
+			if c.array && c.col > 0 {
+				lowerSA = true
+			}
+		}
+		if lowerSA {
+			ordered = nil
+			for _, c := range clauses {
+				if !(c.array && c.col > 0) {
+					ordered = append(ordered, c)
+				}
+			}
+		}
+		if ex.Exec.IndexScan && (len(ordered) > 0 || useful > 0 || usefulB > 0 || ios) {
+			ip := o.indexPath(br, ix, ordered, false, ios, 1)
 			ip.keys = fwd[:useful]
 			ip.rtes = rtes
 			paths = append(paths, ip)
 			if usefulB > 0 {
-				bp := o.indexPath(br, ix, clauses, true, ios, 1)
+				bp := o.indexPath(br, ix, ordered, true, ios, 1)
 				bp.keys = bwd[:usefulB]
 				bp.rtes = rtes
 				paths = append(paths, bp)
 			}
+		}
+		if ex.Exec.IndexScan && lowerSA {
+			ip := o.indexPath(br, ix, clauses, false, ios, 1)
+			ip.rtes = rtes
+			paths = append(paths, ip)
 		}
 		if ex.Exec.BitmapScan && len(clauses) > 0 {
 			bitmapCands = append(bitmapCands, o.bitmapIndex(br, ix, clauses, 1))
@@ -526,6 +542,17 @@ func (o *optimizer) matchClause(br *baseRel, col int, q analyze.Expr, outer map[
 			}
 			return idxClause{op: op, clause: q}, true
 		}
+	case *analyze.ScalarArrayOpExpr:
+		// col = ANY (array) (match_saopclause_to_indexcol): not
+		// parameterized by other relations
+		if x.All || x.Op == nil || x.Op.Name != "=" || outer != nil || !indexableTypes(x.Op) || !isCol(x.Left, br.ri, col) {
+			return idxClause{}, false
+		}
+		arg, n, ok := saopArray(x)
+		if !ok {
+			return idxClause{}, false
+		}
+		return idxClause{op: KeyEQ, arg: arg, clause: q, array: true, nelems: n}, true
 	case *analyze.OpExpr:
 		if len(x.Args) != 2 {
 			return idxClause{}, false
@@ -559,6 +586,42 @@ func (o *optimizer) matchClause(br *baseRel, col int, q analyze.Expr, outer map[
 		}
 	}
 	return idxClause{}, false
+}
+
+// saopArray is the array operand of x = ANY (...) as one expression (an
+// IN list becomes an ARRAY[...] of its elements) when it is a
+// pseudo-constant, and its estimated length (estimate_array_length: the
+// elements of a constant or ARRAY[...], else 10).
+func saopArray(x *analyze.ScalarArrayOpExpr) (analyze.Expr, int, bool) {
+	if x.Array != nil {
+		if !isPseudoConst(x.Array) {
+			return nil, 0, false
+		}
+		n := 10
+		switch a := stripRelabel(x.Array).(type) {
+		case *analyze.ArrayExpr:
+			n = len(a.Elems)
+		case *analyze.Const:
+			if v, ok := a.Val.(*types.Array); ok {
+				n = len(v.Elems)
+			}
+		}
+		return x.Array, n, true
+	}
+	if len(x.Elems) == 0 {
+		return nil, 0, false
+	}
+	for _, e := range x.Elems {
+		if !isPseudoConst(e) {
+			return nil, 0, false
+		}
+	}
+	et := x.Elems[0].Type()
+	at := et.Array()
+	if at == nil {
+		return nil, 0, false
+	}
+	return &analyze.ArrayExpr{Elems: x.Elems, T: at}, len(x.Elems), true
 }
 
 // indexableTypes: the executor compares index keys across the integer
@@ -600,6 +663,15 @@ func (o *optimizer) indexCost(br *baseRel, ix *indexInfo, clauses []idxClause, l
 	var bound []analyze.Expr
 	eqHere := false
 	lastCol := -1
+	// num_sa_scans: an "= ANY (array)" clause makes one descent per
+	// element; boundSA counts those among the boundary quals only.
+	boundSA, numSA := 1.0, 1.0
+	foundSAOP := false
+	for _, c := range clauses {
+		if c.array && c.nelems > 1 {
+			numSA *= float64(c.nelems)
+		}
+	}
 	for k := 0; k < ix.nkeys; k++ {
 		var here []idxClause
 		for _, c := range clauses {
@@ -616,6 +688,12 @@ func (o *optimizer) indexCost(br *baseRel, ix *indexInfo, clauses []idxClause, l
 			if c.op == KeyEQ || c.op == KeyIsNull {
 				eqHere = true
 			}
+			if c.array {
+				foundSAOP = true
+				if c.nelems > 1 {
+					boundSA *= float64(c.nelems)
+				}
+			}
 		}
 		lastCol = k
 		if !eqHere {
@@ -629,14 +707,14 @@ func (o *optimizer) indexCost(br *baseRel, ix *indexInfo, clauses []idxClause, l
 		}
 	}
 	var numIndexTuples float64
-	if ix.info.Unique && lastCol == ix.nkeys-1 && eqHere && !hasNullOp {
+	if ix.info.Unique && lastCol == ix.nkeys-1 && eqHere && !hasNullOp && !foundSAOP {
 		numIndexTuples = 1
 	} else {
-		numIndexTuples = math.RoundToEven(o.clauseListSel(bound, JoinInner) * ix.tuples)
+		numIndexTuples = math.RoundToEven(o.clauseListSel(bound, JoinInner) * ix.tuples / boundSA)
 	}
 	sel = o.clauseListSel(all, JoinInner)
 	if numIndexTuples <= 0 {
-		numIndexTuples = sel * br.tuples
+		numIndexTuples = math.RoundToEven(sel * br.tuples / numSA)
 	}
 	if numIndexTuples > ix.tuples {
 		numIndexTuples = ix.tuples
@@ -651,8 +729,8 @@ func (o *optimizer) indexCost(br *baseRel, ix *indexInfo, clauses []idxClause, l
 		numIndexPages = 1
 	}
 	var indexTotal float64
-	if loops > 1 {
-		pf := o.indexPagesFetched(numIndexPages*loops, ix.pages, ix.pages)
+	if loops*numSA > 1 {
+		pf := o.indexPagesFetched(numIndexPages*loops*numSA, ix.pages, ix.pages)
 		indexTotal = pf * o.s.RandomPageCost / loops
 	} else {
 		indexTotal = numIndexPages * o.s.RandomPageCost
@@ -668,15 +746,15 @@ func (o *optimizer) indexCost(br *baseRel, ix *indexInfo, clauses []idxClause, l
 	qualOp := o.s.CPUOperatorCost * float64(len(clauses))
 	startup = argCost
 	indexTotal += argCost
-	indexTotal += numIndexTuples * (o.s.CPUIndexTupleCost + qualOp)
+	indexTotal += numIndexTuples * numSA * (o.s.CPUIndexTupleCost + qualOp)
 	if ix.tuples > 1 {
 		d := math.Ceil(math.Log(ix.tuples)/math.Log(2)) * o.s.CPUOperatorCost
 		startup += d
-		indexTotal += d
+		indexTotal += numSA * d
 	}
 	d := float64(ix.height+1) * 50 * o.s.CPUOperatorCost
 	startup += d
-	indexTotal += d
+	indexTotal += numSA * d
 	if ix.cols[0] >= 0 {
 		if st := o.colStats(br, ix.cols[0]); st != nil && st.HasCorrelation {
 			corr = st.Correlation

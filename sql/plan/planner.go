@@ -280,8 +280,10 @@ func (p *planner) fixAll(es []analyze.Expr, lay layout) ([]analyze.Expr, error) 
 
 // planSelect plans a SELECT, VALUES or set operation query.
 func (p *planner) planSelect() (Node, error) {
+	var inlined []bool
+	p.q, inlined = inlineCTEs(p.q)
 	q := p.q
-	if err := p.planCTEs(); err != nil {
+	if err := p.planCTEs(inlined); err != nil {
 		return nil, err
 	}
 	if q.SetOp != nil {
@@ -665,11 +667,14 @@ func (p *planner) planSetOp() (Node, error) {
 }
 
 // planCTEs plans this level's WITH queries.
-func (p *planner) planCTEs() error {
-	for _, c := range p.q.CTEs {
+func (p *planner) planCTEs(inlined []bool) error {
+	for i, c := range p.q.CTEs {
 		info := &cteInfo{id: p.shared.nextCTE, width: len(c.Cols)}
 		p.shared.nextCTE++
 		p.ctes = append(p.ctes, info)
+		if inlined != nil && inlined[i] {
+			continue // planned where it is read, as a subquery
+		}
 		if !c.Recursive {
 			cp := &planner{q: c.Query, parent: p, shared: p.shared}
 			root, err := cp.planSelect()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tuskdb/tusk/internal/base"
 	"github.com/tuskdb/tusk/internal/instance"
@@ -98,6 +99,7 @@ func (s *Session) shutdown(err error) {
 		s.stmtCancel(err)
 		s.stmtCancel = nil
 	}
+	s.reportSessionEnd(shutdownHow(err))
 	s.be.Unregister()
 }
 
@@ -150,13 +152,14 @@ func (s *Session) startCall(ctx context.Context, sql string) context.Context {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	sctx := &stmtCtx{Context: ctx, done: make(chan struct{})}
+	sctx := &stmtCtx{Context: ctx}
 	if h := TestHookInterrupt; h != nil {
 		sctx.hook = func() { h(s.id, sql) }
 	}
-	s.stmtCancel = sctx.cancel
+	cancel := sctx.cancel
+	s.stmtCancel = cancel
 	s.queryText = sql
-	s.be.StartStatement(sql, s.xact, !s.inBlock, sctx.cancel)
+	s.be.StartStatement(sql, s.xact, !s.inBlock, cancel)
 	return sctx
 }
 
@@ -169,8 +172,10 @@ type stmtCtx struct {
 	context.Context
 	hook func() // TestHookInterrupt, bound to the backend and query
 
+	canceled atomic.Bool // set by cancel; Err reads it without the lock
+
 	mu     sync.Mutex
-	done   chan struct{} // closed by cancel
+	done   chan struct{} // made by Done (a statement that never waits needs none), closed by cancel
 	cause  error
 	merged chan struct{} // Done's channel when the caller's context has one
 }
@@ -182,7 +187,10 @@ func (c *stmtCtx) cancel(cause error) {
 	c.mu.Lock()
 	if c.cause == nil {
 		c.cause = cause
-		close(c.done)
+		c.canceled.Store(true)
+		if c.done != nil {
+			close(c.done)
+		}
 	}
 	c.mu.Unlock()
 }
@@ -192,10 +200,8 @@ func (c *stmtCtx) Err() error {
 	if c.hook != nil {
 		c.hook()
 	}
-	select {
-	case <-c.done:
+	if c.canceled.Load() {
 		return context.Canceled
-	default:
 	}
 	return c.Context.Err()
 }
@@ -205,6 +211,12 @@ func (c *stmtCtx) Done() <-chan struct{} {
 	defer c.mu.Unlock()
 	if c.merged != nil {
 		return c.merged
+	}
+	if c.done == nil {
+		c.done = make(chan struct{})
+		if c.cause != nil {
+			close(c.done)
+		}
 	}
 	pd := c.Context.Done()
 	if pd == nil {
@@ -243,6 +255,9 @@ func (s *Session) reportIdle() {
 		x = nil
 	}
 	s.be.Idle(state, x, xmin)
+	if x == nil {
+		s.reportSessionTimes() // pgstat_report_stat when idle outside a transaction
+	}
 	if name, err := s.Settings.Get("application_name"); err == nil {
 		s.be.SetAppName(name)
 	}

@@ -150,6 +150,15 @@ func (s *Session) addColumn(ctx context.Context, snap *mvcc.Snapshot, rel *catal
 		}
 		return pgerr.New(pgerr.DuplicateColumn, "column %q of relation %q already exists", cd.Name, rel.Name)
 	}
+	// SERIAL and identity: the sequence first, owned by the column once
+	// it exists (seq_columns.go).
+	cd, own, err := s.prepareSeqColumn(snap, rel, cd)
+	if err != nil {
+		return err
+	}
+	if own != nil {
+		snap = s.nextCommand()
+	}
 	col, cons, err := s.columnDef(snap, rel.Name, cd, true)
 	if err != nil {
 		return err
@@ -167,14 +176,33 @@ func (s *Session) addColumn(ctx context.Context, snap *mvcc.Snapshot, rel *catal
 	if rel, err = s.reloadRelation(snap, rel.OID); err != nil {
 		return err
 	}
-	if col.Default != "" {
-		def, err := s.defaultExpr(snap, rel, a.Num)
+	if own != nil {
+		if err := own(ctx, snap, rel); err != nil {
+			return err
+		}
+		snap = s.nextCommand()
+		if rel, err = s.reloadRelation(snap, rel.OID); err != nil {
+			return err
+		}
+	}
+	if col.Default != "" || own != nil {
+		var def analyze.Expr
+		if col.Default != "" {
+			def, err = s.defaultExpr(snap, rel, a.Num)
+		} else {
+			def, err = s.identityDefaultExpr(snap, rel, a.Num)
+		}
 		if err != nil {
 			return err
 		}
+		if def == nil {
+			return pgerr.New(pgerr.InternalError, "identity column %q has no sequence", a.Name)
+		}
 		// DROP SEQUENCE of a sequence the default uses needs CASCADE.
-		if err := s.recordDefaultSequences(snap, rel.OID, a.Num, def); err != nil {
-			return err
+		if col.Default != "" {
+			if err := s.recordDefaultSequences(snap, rel.OID, a.Num, def); err != nil {
+				return err
+			}
 		}
 		cols := relColumns(rel)
 		ec := s.evalContext(ctx, snap)
@@ -206,6 +234,22 @@ func (s *Session) addColumn(ctx context.Context, snap *mvcc.Snapshot, rel *catal
 		return nil
 	}
 	return s.newConAdder(ctx, snap, rel, true).addAll(cons)
+}
+
+// identityDefaultExpr analyzes the default of identity column attnum of
+// rel: nextval of its sequence (Env.ColumnDefault of sequenceEnv).
+func (s *Session) identityDefaultExpr(snap *mvcc.Snapshot, rel *catalog.Relation, attnum int16) (analyze.Expr, error) {
+	a := rel.Attrs[attnum-1]
+	env := s.env(snap)
+	text, err := env.ColumnDefault(rel, int(attnum-1))
+	if err != nil || text == "" {
+		return nil, err
+	}
+	e, err := parser.ParseExpr(text)
+	if err != nil {
+		return nil, err
+	}
+	return analyze.DefaultExpr(env, e, a.Name, attrType(a), a.Typmod)
 }
 
 // defaultExpr analyzes the stored DEFAULT of a column of rel.
@@ -312,6 +356,10 @@ func (s *Session) dropColumn(ctx context.Context, snap *mvcc.Snapshot, rel *cata
 				return err
 			}
 		}
+	}
+	// SERIAL, identity and OWNED BY sequences go with the column.
+	if err := s.dropColumnSequences(ctx, snap, rel, k, cascade); err != nil {
+		return err
 	}
 	return cat.DropColumn(ctx, s.xact, snap, rel, k)
 }

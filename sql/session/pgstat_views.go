@@ -88,6 +88,11 @@ func dbF(oid uint32, f func(c *pgstat.DBCounts) int64) statFunc {
 	return statFunc{oid: oid, kind: statDB, db: func(_ *Session, c *pgstat.DBCounts) types.Datum { return f(c) }}
 }
 
+// dbMS is a float8 database counter (milliseconds).
+func dbMS(oid uint32, f func(c *pgstat.DBCounts) float64) statFunc {
+	return statFunc{oid: oid, kind: statDBFloat, db: func(_ *Session, c *pgstat.DBCounts) types.Datum { return f(c) }}
+}
+
 func dbZero(oid uint32, kind statKind) statFunc {
 	return statFunc{oid: oid, kind: kind, db: func(*Session, *pgstat.DBCounts) types.Datum {
 		if kind == statDBFloat {
@@ -190,9 +195,9 @@ var statFuncs = map[string]statFunc{
 	// track_io_timing is off, and session times are not kept yet.
 	"pg_stat_get_db_blk_read_time":            dbZero(2844, statDBFloat),
 	"pg_stat_get_db_blk_write_time":           dbZero(2845, statDBFloat),
-	"pg_stat_get_db_session_time":             dbZero(6185, statDBFloat),
-	"pg_stat_get_db_active_time":              dbZero(6186, statDBFloat),
-	"pg_stat_get_db_idle_in_transaction_time": dbZero(6187, statDBFloat),
+	"pg_stat_get_db_session_time":             dbMS(6185, func(c *pgstat.DBCounts) float64 { return c.SessionTime }),
+	"pg_stat_get_db_active_time":              dbMS(6186, func(c *pgstat.DBCounts) float64 { return c.ActiveTime }),
+	"pg_stat_get_db_idle_in_transaction_time": dbMS(6187, func(c *pgstat.DBCounts) float64 { return c.IdleInXactTime }),
 
 	"pg_stat_get_bgwriter_timed_checkpoints":       shF(2769, statShared, func(_ *Session, c *pgstat.BGWriterCounts) types.Datum { return c.CheckpointsTimed }),
 	"pg_stat_get_bgwriter_requested_checkpoints":   shF(2770, statShared, func(_ *Session, c *pgstat.BGWriterCounts) types.Datum { return c.CheckpointsReq }),

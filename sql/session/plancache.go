@@ -40,6 +40,7 @@ type cachedPlan struct {
 	p     *plan.Stmt
 	epoch uint64
 	gen   uint64
+	cols  []Column // the result columns, shared by the cursors (planColumns)
 }
 
 // cachedStmt returns the parsed statement cached for sql, if any: the
@@ -76,7 +77,7 @@ func (s *Session) cachePlan(st ast.Stmt, q *analyze.Query, p *plan.Stmt, snap *m
 	if s.plans == nil || len(s.plans) >= planCacheSize {
 		s.plans = map[string]*cachedPlan{}
 	}
-	s.plans[s.planKey] = &cachedPlan{stmt: st, q: q, p: p, epoch: epoch, gen: gen}
+	s.plans[s.planKey] = &cachedPlan{stmt: st, q: q, p: p, epoch: epoch, gen: gen, cols: planColumns(p)}
 }
 
 // cachedPlan returns the cached plan for the statement st of SQL text key
@@ -100,4 +101,14 @@ func hasRegParams(ts []*types.T) bool {
 		}
 	}
 	return false
+}
+
+// planColumns returns the result columns of p, with no spare capacity so
+// that an append to a cursor's columns never writes into a shared slice.
+func planColumns(p *plan.Stmt) []Column {
+	cols := make([]Column, len(p.Columns))
+	for i, t := range p.Columns {
+		cols[i] = Column{Name: t.Name, Type: t.Expr.Type(), Typmod: t.Expr.Typmod()}
+	}
+	return cols[:len(cols):len(cols)]
 }

@@ -34,6 +34,7 @@ const (
 
 // Session is a backend (S1).
 type Session struct {
+	fast     fastState // per-session caches of the statement path (fastpath.go)
 	inst     *instance.Instance
 	id       int32
 	Settings *Settings
@@ -54,6 +55,10 @@ type Session struct {
 	dropping map[base.OID]bool // relations the running DROP statement names (ddl_constraint.go)
 	seqs     *seqCache         // sequences used by this session (ddl_sequence.go)
 	pgstat   *pgstat.Xact      // pending statistics of the transaction (pgstat_views.go)
+
+	// endReported: pg_stat_database counted how the session ended
+	// (session_end_stats.go).
+	endReported bool
 
 	// The backend (backend.go, S9-S11).
 	be         *instance.Backend
@@ -147,7 +152,8 @@ func (c *Cursor) Next() (row []types.Datum, err error) {
 			row = nil
 		}
 	}()
-	defer c.s.call()(&err)
+	c.s.enter() // c.s.call() without its closure
+	defer c.s.leave(&err)
 	defer func() {
 		if r := recover(); r != nil {
 			row, err = nil, c.s.crashed(r)
@@ -193,7 +199,8 @@ func (c *Cursor) fail(err error) {
 // implicit transaction (S2). It returns the error that ended the cursor,
 // or the commit's.
 func (c *Cursor) Close() (err error) {
-	defer c.s.call()(&err)
+	c.s.enter() // c.s.call() without its closure
+	defer c.s.leave(&err)
 	defer func() {
 		if r := recover(); r != nil {
 			err = c.s.crashed(r)
@@ -224,7 +231,8 @@ func (c *Cursor) Close() (err error) {
 // Exec runs every statement in sql, discarding rows, and returns the last
 // statement's cursor, already closed.
 func (s *Session) Exec(ctx context.Context, sql string, args []any) (_ *Cursor, err error) {
-	defer s.call()(&err)
+	s.enter() // s.call() without its closure
+	defer s.leave(&err)
 	c, err := s.Query(ctx, sql, args)
 	if err != nil {
 		return nil, err
@@ -245,7 +253,8 @@ func (s *Session) Exec(ctx context.Context, sql string, args []any) (_ *Cursor, 
 // Query runs the statements in sql; all but the last run to completion and
 // the last one's cursor is returned open (S1: close it before the next call).
 func (s *Session) Query(ctx context.Context, sql string, args []any) (_ *Cursor, err error) {
-	defer s.call()(&err)
+	s.enter() // s.call() without its closure
+	defer s.leave(&err)
 	if s.closed {
 		if s.closeErr != nil {
 			return nil, s.closeErr
@@ -431,6 +440,7 @@ func (s *Session) Close() (err error) {
 	}
 	s.closed = true
 	defer s.be.Unregister()
+	defer s.reportSessionEnd(s.closeHow()) // after endXact, before Unregister
 	if s.stmtCancel != nil {
 		s.stmtCancel(nil)
 		s.stmtCancel = nil
@@ -575,9 +585,10 @@ func (s *Session) query(ctx context.Context, st ast.Stmt, args []any, ptypes []*
 	var q *analyze.Query
 	var p *plan.Stmt
 	var params []types.Datum
+	var cols []Column
 	var err error
 	if cp := s.cachedPlan(key, st, ptypes, snap); cp != nil {
-		q, p = cp.q, cp.p
+		q, p, cols = cp.q, cp.p, cp.cols
 		if params, err = bindParams(q.Params, args); err != nil {
 			return nil, err
 		}
@@ -612,17 +623,23 @@ func (s *Session) query(ctx context.Context, st ast.Stmt, args []any, ptypes []*
 			s.planKey = ""
 		}
 	}
-	ec := &exec.Context{Ctx: ctx, Heap: s.inst.Heap, Xact: s.xact, Snap: snap, Params: params, Xacts: s.inst.Xacts, PgStat: s.pgStat(),
+	both := &struct { // the cursor and its executor context in one allocation
+		c  Cursor
+		ec exec.Context
+	}{}
+	ec := &both.ec
+	*ec = exec.Context{Ctx: ctx, Heap: s.inst.Heap, Xact: s.xact, Snap: snap, Params: params, Xacts: s.inst.Xacts, PgStat: s.pgStat(),
 		SerializableConflicts: s.isolation != "read committed",
-		WorkMem:               s.workMem(), TempFS: s.inst.FS, TempDir: s.inst.TempDir()}
+		WorkMem:               s.workMemCached(), TempFS: s.inst.FS, TempDir: s.tempDir()}
 	ec.OpenIndex = s.openIndexRef(snap) // index_ddl.go
 	it, err := exec.Build(ec, p.Root)
 	if err != nil {
 		return nil, err
 	}
-	c := &Cursor{s: s, it: it, modify: q.Cmd != analyze.CmdSelect}
-	for _, t := range p.Columns {
-		c.cols = append(c.cols, Column{Name: t.Name, Type: t.Expr.Type(), Typmod: t.Expr.Typmod()})
+	c := &both.c
+	*c = Cursor{s: s, it: it, modify: q.Cmd != analyze.CmdSelect, cols: cols}
+	if c.cols == nil {
+		c.cols = planColumns(p)
 	}
 	switch q.Cmd {
 	case analyze.CmdSelect:
