@@ -86,26 +86,6 @@ func analyzeSmallLoad(seed int64, n int) []string {
 	return stmts
 }
 
-func pgQueryStrings(t *testing.T, pg *pgx.Conn, sql string) [][]string {
-	t.Helper()
-	rows, err := pg.Query(ctx, sql, pgx.QueryExecModeSimpleProtocol)
-	require.NoError(t, err)
-	var out [][]string
-	for rows.Next() {
-		var line []string
-		for _, v := range rows.RawValues() {
-			if v == nil {
-				line = append(line, "NULL")
-			} else {
-				line = append(line, string(v))
-			}
-		}
-		out = append(out, line)
-	}
-	require.NoError(t, rows.Err())
-	return out
-}
-
 // closeFloat compares two printed correlations. They depend on where the
 // rows lie in the heap, which differs a little between PostgreSQL and
 // Tusk (other tuple sizes; PostgreSQL's free space map sends some rows to
@@ -123,25 +103,14 @@ func closeFloat(a, b string) bool {
 // rows exactly (correlation within float tolerance) and its reltuples;
 // relpages is the table's size in blocks.
 func TestAnalyzeMatchesPostgres(t *testing.T) {
-	url := pgoracle.Start(t)
-	pg, err := pgx.Connect(ctx, url)
-	require.NoError(t, err)
-	defer pg.Close(ctx)
-	db, err := Open("")
-	require.NoError(t, err)
-	defer db.Close()
+	pg, db := startOracleAndTusk(t)
 
 	seed := rand.Int63()
 	t.Logf("seed %d", seed)
 	for _, n := range []int{3, 6000} {
 		load := append(analyzeSmallLoad(seed, n),
 			"ALTER TABLE st ALTER COLUMN u SET STATISTICS 5", "ALTER TABLE st ALTER COLUMN vc SET STATISTICS 0", "ANALYZE st")
-		for _, s := range load {
-			_, err := pg.Exec(ctx, s)
-			require.NoError(t, err, s)
-			_, err = db.Exec(ctx, s)
-			require.NoError(t, err, s)
-		}
+		execBoth(t, pg, db, load...)
 		want := pgQueryStrings(t, pg, fmt.Sprintf(analyzeStatsQuery, "st"))
 		got := queryStrings(t, db, fmt.Sprintf(analyzeStatsQuery, "st"))
 		require.Len(t, got, len(want))
@@ -164,24 +133,13 @@ func TestAnalyzeLargeTableEstimates(t *testing.T) {
 	if testing.Short() {
 		t.Skip("large table")
 	}
-	url := pgoracle.Start(t)
-	pg, err := pgx.Connect(ctx, url)
-	require.NoError(t, err)
-	defer pg.Close(ctx)
-	db, err := Open("")
-	require.NoError(t, err)
-	defer db.Close()
+	pg, db := startOracleAndTusk(t)
 	load := []string{
 		"CREATE TABLE big (id int4, m int4, spread int4, grp int4)",
 		"INSERT INTO big SELECT g, g % 1000, (g * 7919) % 50000, g / 10 FROM generate_series(1, 200000) g",
 		"ANALYZE big",
 	}
-	for _, s := range load {
-		_, err := pg.Exec(ctx, s)
-		require.NoError(t, err, s)
-		_, err = db.Exec(ctx, s)
-		require.NoError(t, err, s)
-	}
+	execBoth(t, pg, db, load...)
 	const q = "SELECT attname, n_distinct, correlation FROM pg_stats WHERE tablename = 'big' ORDER BY attname"
 	want := pgQueryStrings(t, pg, q)
 	got := queryStrings(t, db, q)
@@ -328,13 +286,7 @@ func BenchmarkAnalyze1M(b *testing.B) {
 // More types, and arrays with their element statistics (most common
 // elements, distinct-element-count histogram), match PostgreSQL too.
 func TestAnalyzeTypesMatchPostgres(t *testing.T) {
-	url := pgoracle.Start(t)
-	pg, err := pgx.Connect(ctx, url)
-	require.NoError(t, err)
-	defer pg.Close(ctx)
-	db, err := Open("")
-	require.NoError(t, err)
-	defer db.Close()
+	pg, db := startOracleAndTusk(t)
 	seed := rand.Int63()
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewSource(seed))
@@ -361,12 +313,7 @@ func TestAnalyzeTypesMatchPostgres(t *testing.T) {
 			rng.Intn(100), rng.Intn(1000), rng.Intn(3), rng.Intn(3), rng.Intn(1500)))
 	}
 	load = append(load, "INSERT INTO ty VALUES "+strings.Join(rows, ","), "ANALYZE ty")
-	for _, s := range load {
-		_, err := pg.Exec(ctx, s)
-		require.NoError(t, err, s)
-		_, err = db.Exec(ctx, s)
-		require.NoError(t, err, s)
-	}
+	execBoth(t, pg, db, load...)
 	const q = `SELECT attname, null_frac, avg_width, n_distinct, most_common_vals, most_common_freqs, histogram_bounds,
 	 most_common_elems, most_common_elem_freqs, elem_count_histogram, correlation
 	 FROM pg_stats WHERE tablename = 'ty' ORDER BY attname`
@@ -476,13 +423,7 @@ func TestAnalyzeTruncateResets(t *testing.T) {
 // before anything counted it, set by CREATE INDEX (0 for a new empty
 // index) and ANALYZE, -1 again after TRUNCATE.
 func TestAnalyzeRelTuplesMatchPostgres(t *testing.T) {
-	url := pgoracle.Start(t)
-	pg, err := pgx.Connect(ctx, url)
-	require.NoError(t, err)
-	defer pg.Close(ctx)
-	db, err := Open("")
-	require.NoError(t, err)
-	defer db.Close()
+	pg, db := startOracleAndTusk(t)
 	const q = "SELECT relname, reltuples FROM pg_class WHERE relname IN ('rt', 'rt_i', 'rt_j', 'rt_p', 'rt_q') ORDER BY 1"
 	for _, s := range []string{
 		"CREATE TABLE rt (x int)",
@@ -497,10 +438,7 @@ func TestAnalyzeRelTuplesMatchPostgres(t *testing.T) {
 		"ANALYZE rt",
 		"TRUNCATE rt",
 	} {
-		_, err := pg.Exec(ctx, s)
-		require.NoError(t, err, s)
-		_, err = db.Exec(ctx, s)
-		require.NoError(t, err, s)
+		execBoth(t, pg, db, s)
 		require.Equal(t, pgQueryStrings(t, pg, q), queryStrings(t, db, q), "after %s", s)
 	}
 	// relpages/reltuples are updated in place: an ANALYZE rolled back
@@ -622,17 +560,9 @@ func TestAnalyzeStatisticsTargetMatchesPostgres(t *testing.T) {
 	defer db.Close()
 	_, err = pg.Exec(ctx, "SET default_statistics_target = 7")
 	require.NoError(t, err)
-	for _, s := range analyzeSmallLoad(rand.Int63(), 2000) {
-		_, err := pg.Exec(ctx, s)
-		require.NoError(t, err, s)
-		_, err = db.Exec(ctx, s)
-		require.NoError(t, err, s)
-	}
+	execBoth(t, pg, db, analyzeSmallLoad(rand.Int63(), 2000)...)
 	for _, s := range []string{"ALTER TABLE st ALTER COLUMN u SET STATISTICS 30", "ANALYZE st"} {
-		_, err := pg.Exec(ctx, s)
-		require.NoError(t, err, s)
-		_, err = db.Exec(ctx, s)
-		require.NoError(t, err, s)
+		execBoth(t, pg, db, s)
 	}
 	want := pgQueryStrings(t, pg, fmt.Sprintf(analyzeStatsQuery, "st"))
 	got := queryStrings(t, db, fmt.Sprintf(analyzeStatsQuery, "st"))
@@ -646,13 +576,7 @@ func TestAnalyzeStatisticsTargetMatchesPostgres(t *testing.T) {
 // index, as pg_stats shows them), over the rows a partial index's
 // predicate accepts; partial indexes' reltuples is that share of the rows.
 func TestAnalyzeIndexStatsMatchPostgres(t *testing.T) {
-	url := pgoracle.Start(t)
-	pg, err := pgx.Connect(ctx, url)
-	require.NoError(t, err)
-	defer pg.Close(ctx)
-	db, err := Open("")
-	require.NoError(t, err)
-	defer db.Close()
+	pg, db := startOracleAndTusk(t)
 	for _, s := range []string{
 		"CREATE TABLE ex (x int, e text)",
 		"INSERT INTO ex SELECT g, 'Mail' || (g % 37) FROM generate_series(1, 3000) g",
@@ -660,10 +584,7 @@ func TestAnalyzeIndexStatsMatchPostgres(t *testing.T) {
 		"CREATE INDEX ex_p ON ex ((x % 10), x) WHERE x > 100",
 		"ANALYZE ex",
 	} {
-		_, err = db.Exec(ctx, s)
-		require.NoError(t, err, s)
-		_, err = pg.Exec(ctx, s)
-		require.NoError(t, err, s)
+		execBoth(t, pg, db, s)
 	}
 	q := `SELECT tablename, attname, null_frac, avg_width, n_distinct, most_common_vals, most_common_freqs,
 	 histogram_bounds, correlation FROM pg_stats WHERE tablename LIKE 'ex%' ORDER BY 1, 2`

@@ -3,9 +3,7 @@ package tusk
 import (
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
-	"github.com/tuskdb/tusk/internal/pgoracle"
 )
 
 // Array comparison and concatenation operators, subscripts and slices,
@@ -21,33 +19,9 @@ func TestArrayOperatorsMatchPostgres(t *testing.T) {
 		`SELECT CASE WHEN true THEN 1 ELSE x::int END, CASE WHEN true THEN 1 ELSE 2 END::text,
 			CASE WHEN true THEN 'a' ELSE upper('b') END::text, CASE WHEN true THEN 1 ELSE CASE WHEN false THEN x END END FROM (SELECT 1 x) s`,
 	}
-	url := pgoracle.Start(t)
-	pg, err := pgx.Connect(ctx, url)
-	require.NoError(t, err)
-	defer pg.Close(ctx)
-	db, err := Open("")
-	require.NoError(t, err)
-	defer db.Close()
+	pg, db := startOracleAndTusk(t)
 	for _, q := range queries {
-		rows, err := pg.Query(ctx, q, pgx.QueryExecModeSimpleProtocol)
-		require.NoError(t, err, q)
-		var wantCols []string
-		for _, f := range rows.FieldDescriptions() {
-			wantCols = append(wantCols, f.Name)
-		}
-		var want [][]string
-		for rows.Next() {
-			var line []string
-			for _, v := range rows.RawValues() {
-				if v == nil {
-					line = append(line, "NULL")
-				} else {
-					line = append(line, string(v))
-				}
-			}
-			want = append(want, line)
-		}
-		require.NoError(t, rows.Err(), q)
+		wantCols, want := pgQueryColsStrings(t, pg, q)
 		r, err := db.Query(ctx, q)
 		require.NoError(t, err, q)
 		require.Equal(t, wantCols, r.Columns(), q)

@@ -5,20 +5,13 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
-	"github.com/tuskdb/tusk/internal/pgoracle"
 )
 
 // The seed's pg_stat_activity query runs unchanged on Tusk and gives the
 // columns PostgreSQL 15 gives, with the same names and types; so does the
 // whole view (the rows differ by nature: other backends, other pids).
 func TestStatActivityMatchesPostgres(t *testing.T) {
-	url := pgoracle.Start(t)
-	pg, err := pgx.Connect(ctx, url)
-	require.NoError(t, err)
-	defer pg.Close(ctx)
-	db, err := Open("")
-	require.NoError(t, err)
-	defer db.Close()
+	pg, db := startOracleAndTusk(t)
 
 	// pgTypes returns the names and format_type names of a query's result
 	// columns in PostgreSQL.

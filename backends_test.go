@@ -34,6 +34,28 @@ func runningHook(t *testing.T, marker string) <-chan struct{} {
 	return started
 }
 
+// runTargetQuery starts longQuery, marked /*target*/, on tx in a goroutine
+// and returns once it runs; the channel receives the query's error.
+func runTargetQuery(t *testing.T, tx *Tx) <-chan error {
+	started := runningHook(t, "/*target*/")
+	done := make(chan error, 1)
+	go func() {
+		_, err := tx.Exec(ctx, longQuery+" /*target*/")
+		done <- err
+	}()
+	<-started
+	return done
+}
+
+// signalBackend runs "SELECT call" with pid as $1 (call is
+// pg_cancel_backend or pg_terminate_backend) and requires it to say true.
+func signalBackend(t *testing.T, db *DB, call string, pid int32) {
+	t.Helper()
+	var ok bool
+	require.NoError(t, db.QueryRow(ctx, "SELECT "+call, pid).Scan(&ok), call)
+	require.True(t, ok, call)
+}
+
 func backendPID(t *testing.T, tx *Tx) int32 {
 	t.Helper()
 	var pid int32
@@ -166,26 +188,18 @@ func TestTerminateRunningQuery(t *testing.T) {
 	defer db.Close()
 	_, err = db.Exec(ctx, "CREATE TABLE t (id int PRIMARY KEY)")
 	require.NoError(t, err)
-	started := runningHook(t, "/*target*/")
 
 	tx, err := db.Begin(ctx, TxOptions{})
 	require.NoError(t, err)
 	pid := backendPID(t, tx)
 	_, err = tx.Exec(ctx, "INSERT INTO t SELECT generate_series(1, 100)")
 	require.NoError(t, err)
-	done := make(chan error, 1)
-	go func() {
-		_, err := tx.Exec(ctx, longQuery+" /*target*/")
-		done <- err
-	}()
-	<-started
+	done := runTargetQuery(t, tx)
 	a := activityOf(t, db, pid)
 	require.Equal(t, "active", str(a["state"]))
 	require.Equal(t, longQuery+" /*target*/", str(a["query"]))
 
-	var ok bool
-	require.NoError(t, db.QueryRow(ctx, "SELECT pg_terminate_backend($1)", pid).Scan(&ok))
-	require.True(t, ok)
+	signalBackend(t, db, "pg_terminate_backend($1)", pid)
 	err = <-done
 	require.Equal(t, "57P01", ErrorCode(err), "%v", err)
 	require.Contains(t, err.Error(), "terminating connection due to administrator command")
@@ -227,9 +241,7 @@ func TestTerminateIdleInTransaction(t *testing.T) {
 		waiter <- err
 	}()
 
-	var ok bool
-	require.NoError(t, db.QueryRow(ctx, "SELECT pg_terminate_backend($1)", pid).Scan(&ok))
-	require.True(t, ok)
+	signalBackend(t, db, "pg_terminate_backend($1)", pid)
 	require.NoError(t, <-waiter)
 
 	var v, n int
@@ -253,20 +265,12 @@ func TestCancelBackend(t *testing.T) {
 	db, err := Open("")
 	require.NoError(t, err)
 	defer db.Close()
-	started := runningHook(t, "/*target*/")
 
 	tx, err := db.Begin(ctx, TxOptions{})
 	require.NoError(t, err)
 	pid := backendPID(t, tx)
-	done := make(chan error, 1)
-	go func() {
-		_, err := tx.Exec(ctx, longQuery+" /*target*/")
-		done <- err
-	}()
-	<-started
-	var ok bool
-	require.NoError(t, db.QueryRow(ctx, "SELECT pg_cancel_backend($1)", pid).Scan(&ok))
-	require.True(t, ok)
+	done := runTargetQuery(t, tx)
+	signalBackend(t, db, "pg_cancel_backend($1)", pid)
 	err = <-done
 	require.Equal(t, "57014", ErrorCode(err), "%v", err)
 	require.Contains(t, err.Error(), "canceling statement due to user request")
@@ -277,8 +281,7 @@ func TestCancelBackend(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, pid, backendPID(t, tx), "same backend after the cancel")
 	// Cancelling an idle backend does nothing to it.
-	require.NoError(t, db.QueryRow(ctx, "SELECT pg_cancel_backend($1)", pid).Scan(&ok))
-	require.True(t, ok)
+	signalBackend(t, db, "pg_cancel_backend($1)", pid)
 	var one int
 	require.NoError(t, tx.QueryRow(ctx, "SELECT 1").Scan(&one))
 	require.NoError(t, tx.Commit())
@@ -342,19 +345,12 @@ func TestTerminateWithTimeoutAndSelf(t *testing.T) {
 	db, err := Open("")
 	require.NoError(t, err)
 	defer db.Close()
-	started := runningHook(t, "/*target*/")
 	tx, err := db.Begin(ctx, TxOptions{})
 	require.NoError(t, err)
 	pid := backendPID(t, tx)
-	done := make(chan error, 1)
-	go func() {
-		_, err := tx.Exec(ctx, longQuery+" /*target*/")
-		done <- err
-	}()
-	<-started
+	done := runTargetQuery(t, tx)
 	var ok bool
-	require.NoError(t, db.QueryRow(ctx, "SELECT pg_terminate_backend($1, 60000)", pid).Scan(&ok))
-	require.True(t, ok)
+	signalBackend(t, db, "pg_terminate_backend($1, 60000)", pid)
 	require.Nil(t, activityOf(t, db, pid), "gone when pg_terminate_backend returned")
 	require.Equal(t, "57P01", ErrorCode(<-done))
 

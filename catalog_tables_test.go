@@ -5,9 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
-	"github.com/tuskdb/tusk/internal/pgoracle"
 )
 
 // The system catalogs bootstrapped in catalog/systables2.go have
@@ -15,32 +13,8 @@ import (
 // with PostgreSQL's for every function Tusk has; pg_settings describes
 // Tusk's parameters as PostgreSQL does; pg_roles shows the superuser.
 func TestCatalogTablesMatchPostgres(t *testing.T) {
-	url := pgoracle.Start(t)
-	pg, err := pgx.Connect(ctx, url)
-	require.NoError(t, err)
-	defer pg.Close(ctx)
-	db, err := Open("")
-	require.NoError(t, err)
-	defer db.Close()
-	pgRows := func(q string) [][]string {
-		rows, err := pg.Query(ctx, q, pgx.QueryExecModeSimpleProtocol)
-		require.NoError(t, err, q)
-		defer rows.Close()
-		var out [][]string
-		for rows.Next() {
-			var line []string
-			for _, v := range rows.RawValues() {
-				if v == nil {
-					line = append(line, "NULL")
-				} else {
-					line = append(line, string(v))
-				}
-			}
-			out = append(out, line)
-		}
-		require.NoError(t, rows.Err(), q)
-		return out
-	}
+	pg, db := startOracleAndTusk(t)
+	pgRows := func(q string) [][]string { return pgQueryStrings(t, pg, q) }
 	// same requires the same rows of q on both; a mismatch lists only the
 	// rows that differ.
 	same := func(q string) {
@@ -104,13 +78,7 @@ func TestCatalogTablesMatchPostgres(t *testing.T) {
 
 // pg_operator lists Tusk's operators as PostgreSQL's rows of the same OIDs.
 func TestPgOperatorMatchesPostgres(t *testing.T) {
-	url := pgoracle.Start(t)
-	pg, err := pgx.Connect(ctx, url)
-	require.NoError(t, err)
-	defer pg.Close(ctx)
-	db, err := Open("")
-	require.NoError(t, err)
-	defer db.Close()
+	pg, db := startOracleAndTusk(t)
 	var oids []string
 	for _, r := range queryStrings(t, db, "SELECT oid FROM pg_operator") {
 		oids = append(oids, r[0])
@@ -118,17 +86,7 @@ func TestPgOperatorMatchesPostgres(t *testing.T) {
 	require.Greater(t, len(oids), 100)
 	q := fmt.Sprintf(`SELECT oid, oprname, oprnamespace, oprkind, oprcanmerge, oprcanhash, oprleft, oprright, oprresult,
 		oprcom, oprnegate FROM pg_operator WHERE oid IN (%s) ORDER BY oid`, strings.Join(oids, ","))
-	rows, err := pg.Query(ctx, q, pgx.QueryExecModeSimpleProtocol)
-	require.NoError(t, err)
-	var want [][]string
-	for rows.Next() {
-		var line []string
-		for _, v := range rows.RawValues() {
-			line = append(line, string(v))
-		}
-		want = append(want, line)
-	}
-	require.NoError(t, rows.Err())
+	want := pgQueryStrings(t, pg, q)
 	got := queryStrings(t, db, q)
 	require.Equal(t, len(want), len(got))
 	for i := range want {

@@ -11,8 +11,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
-
-	"github.com/tuskdb/tusk/internal/pgoracle"
 )
 
 var explainSetup = []string{
@@ -135,21 +133,10 @@ func pgExplainText(t *testing.T, pg *pgx.Conn, sql string) string {
 func explainDBs(t *testing.T) (*DB, *pgx.Conn) {
 	t.Helper()
 	ctx := context.Background()
-	url := pgoracle.Start(t)
-	pg, err := pgx.Connect(ctx, url)
+	pg, db := startOracleAndTusk(t)
+	_, err := pg.Exec(ctx, "set max_parallel_workers_per_gather = 0")
 	require.NoError(t, err)
-	t.Cleanup(func() { pg.Close(ctx) })
-	db, err := Open("")
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
-	_, err = pg.Exec(ctx, "set max_parallel_workers_per_gather = 0")
-	require.NoError(t, err)
-	for _, s := range explainSetup {
-		_, err := db.Exec(ctx, s)
-		require.NoError(t, err, s)
-		_, err = pg.Exec(ctx, s)
-		require.NoError(t, err, s)
-	}
+	execBoth(t, pg, db, explainSetup...)
 	return db, pg
 }
 
@@ -224,13 +211,7 @@ func TestExplainJSONKeys(t *testing.T) {
 
 func TestExplainAnalyzeCounts(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open("")
-	require.NoError(t, err)
-	defer db.Close()
-	for _, s := range explainSetup {
-		_, err := db.Exec(ctx, s)
-		require.NoError(t, err, s)
-	}
+	db := openTuskWith(t, explainSetup...)
 	p, err := db.ExplainAnalyze(ctx, "select * from users where score = 3")
 	require.NoError(t, err)
 	require.Equal(t, "Seq Scan", p.Node)
@@ -327,13 +308,7 @@ func TestExplainOptions(t *testing.T) {
 // TestExplainTypedAPI shows the Go API a test asserts plan choices with.
 func TestExplainTypedAPI(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open("")
-	require.NoError(t, err)
-	defer db.Close()
-	for _, s := range explainSetup {
-		_, err := db.Exec(ctx, s)
-		require.NoError(t, err, s)
-	}
+	db := openTuskWith(t, explainSetup...)
 	p, err := db.Explain(ctx, "select u.name, count(*) from users u join orders o on o.user_id = u.id where u.score = $1 group by u.name", 3)
 	require.NoError(t, err)
 	require.Nil(t, p.Actual)
@@ -445,13 +420,7 @@ var regexpMemory = regexp.MustCompile(`(Memory(?: Usage)?: )\d+kB`)
 // row counts and the same buffer counts on its scans.
 func TestExplainSeedAnalyze(t *testing.T) {
 	ctx := context.Background()
-	url := pgoracle.Start(t)
-	pg, err := pgx.Connect(ctx, url)
-	require.NoError(t, err)
-	defer pg.Close(ctx)
-	db, err := Open("")
-	require.NoError(t, err)
-	defer db.Close()
+	pg, db := startOracleAndTusk(t)
 	seed, err := os.ReadFile("testdata/planshape/seed.sql")
 	require.NoError(t, err)
 	_, err = pg.Exec(ctx, "set max_parallel_workers_per_gather = 0")
@@ -460,10 +429,7 @@ func TestExplainSeedAnalyze(t *testing.T) {
 		if strings.TrimSpace(regexp.MustCompile(`--.*`).ReplaceAllString(s, "")) == "" {
 			continue
 		}
-		_, err := pg.Exec(ctx, s)
-		require.NoError(t, err, s)
-		_, err = db.Exec(ctx, s)
-		require.NoError(t, err, s)
+		execBoth(t, pg, db, s)
 	}
 	const q = `explain (analyze, buffers, costs off, timing off) SELECT u.name, count(o.id) AS order_count
 FROM users u JOIN orders o ON o.user_id = u.id WHERE u.created_at > '2024-01-01'
@@ -478,13 +444,7 @@ GROUP BY u.name ORDER BY order_count DESC`
 // query returns, and VERBOSE / BUFFERS / JSON variants run without error.
 func TestExplainAnalyzeRowsMatchQuery(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open("")
-	require.NoError(t, err)
-	defer db.Close()
-	for _, s := range explainSetup {
-		_, err := db.Exec(ctx, s)
-		require.NoError(t, err, s)
-	}
+	db := openTuskWith(t, explainSetup...)
 	for _, q := range explainGolden {
 		if !strings.HasPrefix(q, "select") && !strings.HasPrefix(q, "with") || strings.Contains(q, "u2.name = u.name") || strings.Contains(q, "o.user_id = u.id)") {
 			continue // correlated subqueries over every row: slow, covered by TestExplainAnalyzeCounts
@@ -506,13 +466,7 @@ func TestExplainAnalyzeRowsMatchQuery(t *testing.T) {
 // removed by filters and heap blocks.
 func TestExplainAnalyzeMatchesPostgres(t *testing.T) {
 	ctx := context.Background()
-	url := pgoracle.Start(t)
-	pg, err := pgx.Connect(ctx, url)
-	require.NoError(t, err)
-	defer pg.Close(ctx)
-	db, err := Open("")
-	require.NoError(t, err)
-	defer db.Close()
+	pg, db := startOracleAndTusk(t)
 	for _, s := range []string{
 		"set max_parallel_workers_per_gather = 0",
 		"create table t(a int, b int, c text)",

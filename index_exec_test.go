@@ -67,14 +67,7 @@ func TestIndexPlansMatchSeqScans(t *testing.T) {
 	)
 	run := func(q string) []string {
 		t.Helper()
-		rows, err := db.Query(ctx, q)
-		require.NoError(t, err, q)
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			out = append(out, fmt.Sprint(rows.Values()...))
-		}
-		require.NoError(t, rows.Err(), q)
+		out := printedRows(t, db, q)
 		if !strings.Contains(q, "ORDER BY") {
 			sort.Strings(out)
 		}

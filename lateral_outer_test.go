@@ -15,10 +15,7 @@ import (
 // on that stack while joined rows flow up (sql/plan P6). Each query is
 // compared with an equivalent one without LATERAL or parameters.
 func TestLateralOuterRowInSubquery(t *testing.T) {
-	db, err := Open("")
-	require.NoError(t, err)
-	defer db.Close()
-	for _, q := range []string{
+	db := openTuskWith(t,
 		`CREATE TABLE lo (id int PRIMARY KEY, v int)`,
 		`INSERT INTO lo SELECT g, g * 10 FROM generate_series(1, 6) g`,
 		`CREATE TABLE la (x int, w int)`,
@@ -28,21 +25,10 @@ func TestLateralOuterRowInSubquery(t *testing.T) {
 		`INSERT INTO lb SELECT g, g % 6 + 1 FROM generate_series(1, 3000) g`,
 		`CREATE INDEX lb_x ON lb (x)`,
 		`ANALYZE`,
-	} {
-		_, err := db.Exec(ctx, q)
-		require.NoError(t, err, q)
-	}
+	)
 	run := func(q string) string {
 		t.Helper()
-		rows, err := db.Query(ctx, q)
-		require.NoError(t, err, q)
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			out = append(out, fmt.Sprint(rows.Values()...))
-		}
-		require.NoError(t, rows.Err(), q)
-		return strings.Join(out, "\n")
+		return strings.Join(printedRows(t, db, q), "\n")
 	}
 	pairs := [][2]string{
 		// join condition above a LATERAL join reads the enclosing row
@@ -73,28 +59,14 @@ func TestLateralOuterRowInSubquery(t *testing.T) {
 // than once or calling a non-immutable function; the rows are the same
 // as with the CTE materialized.
 func TestCTEInline(t *testing.T) {
-	db, err := Open("")
-	require.NoError(t, err)
-	defer db.Close()
-	for _, q := range []string{
+	db := openTuskWith(t,
 		`CREATE TABLE ci (id int PRIMARY KEY, grp int, v int)`,
 		`INSERT INTO ci SELECT g, g % 7, g * 3 FROM generate_series(1, 500) g`,
 		`ANALYZE`,
-	} {
-		_, err := db.Exec(ctx, q)
-		require.NoError(t, err, q)
-	}
+	)
 	run := func(q string) string {
 		t.Helper()
-		rows, err := db.Query(ctx, q)
-		require.NoError(t, err, q)
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			out = append(out, fmt.Sprint(rows.Values()...))
-		}
-		require.NoError(t, rows.Err(), q)
-		return strings.Join(out, "\n")
+		return strings.Join(printedRows(t, db, q), "\n")
 	}
 	queries := []string{
 		`WITH c AS %s (SELECT grp, count(*) n FROM ci GROUP BY grp) SELECT * FROM c JOIN ci s ON s.id = c.grp ORDER BY 1`,

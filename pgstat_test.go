@@ -8,7 +8,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 	"github.com/tuskdb/tusk/internal/base"
 	"github.com/tuskdb/tusk/internal/pgoracle"
@@ -110,35 +109,12 @@ func TestPgStatTableCounters(t *testing.T) {
 // number of transactions.
 func TestPgStatMatchesPostgres(t *testing.T) {
 	url := pgoracle.Start(t)
-	cfg, err := pgx.ParseConfig(url)
-	require.NoError(t, err)
-	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
-	pg, err := pgx.ConnectConfig(ctx, cfg)
-	require.NoError(t, err)
-	defer pg.Close(ctx)
+	pg := connectSimple(t, url)
 	pgExec := func(s string) {
 		_, err := pg.Exec(ctx, s)
 		require.NoError(t, err, s)
 	}
-	pgQuery := func(q string) [][]string {
-		rows, err := pg.Query(ctx, q)
-		require.NoError(t, err, q)
-		defer rows.Close()
-		var out [][]string
-		for rows.Next() {
-			var line []string
-			for _, v := range rows.RawValues() {
-				if v == nil {
-					line = append(line, "NULL")
-				} else {
-					line = append(line, string(v))
-				}
-			}
-			out = append(out, line)
-		}
-		require.NoError(t, rows.Err())
-		return out
-	}
+	pgQuery := func(q string) [][]string { return pgQueryStrings(t, pg, q) }
 	pgExec("DROP TABLE IF EXISTS st")
 	pgExec("CREATE TABLE st (id int, v text) WITH (autovacuum_enabled = false)")
 	// PostgreSQL flushes a backend's counts at most once a second unless
@@ -216,12 +192,7 @@ LIMIT 10;`
 		"DELETE FROM events WHERE id <= 3",
 	}
 	url := pgoracle.Start(t)
-	cfg, err := pgx.ParseConfig(url)
-	require.NoError(t, err)
-	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
-	pg, err := pgx.ConnectConfig(ctx, cfg)
-	require.NoError(t, err)
-	defer pg.Close(ctx)
+	pg := connectSimple(t, url)
 	for _, s := range []string{"DROP TABLE IF EXISTS users, orders, events, plain"} {
 		_, err := pg.Exec(ctx, s)
 		require.NoError(t, err)
@@ -233,7 +204,7 @@ LIMIT 10;`
 		_, err := pg.Exec(ctx, s)
 		require.NoError(t, err, s)
 	}
-	_, err = pg.Exec(ctx, "SELECT pg_stat_force_next_flush()")
+	_, err := pg.Exec(ctx, "SELECT pg_stat_force_next_flush()")
 	require.NoError(t, err)
 	pgCols := func(q string) [][]string {
 		_, err := pg.Exec(ctx, "CREATE OR REPLACE TEMP VIEW seed_q AS "+q)
@@ -253,25 +224,7 @@ LIMIT 10;`
 	}
 	wantHit := pgCols(hitRatio[:len(hitRatio)-1])
 	wantDead := pgCols(deadTuples[:len(deadTuples)-1])
-	pgRows := func(q string) [][]string {
-		rows, err := pg.Query(ctx, q)
-		require.NoError(t, err)
-		defer rows.Close()
-		var out [][]string
-		for rows.Next() {
-			var line []string
-			for _, v := range rows.RawValues() {
-				if v == nil {
-					line = append(line, "NULL")
-				} else {
-					line = append(line, string(v))
-				}
-			}
-			out = append(out, line)
-		}
-		require.NoError(t, rows.Err())
-		return out
-	}
+	pgRows := func(q string) [][]string { return pgQueryStrings(t, pg, q) }
 	wantDeadRows := pgRows(deadTuples)
 	// Where PostgreSQL has a TOAST table the toast columns are 0, else NULL.
 	const statio = `SELECT relname, toast_blks_read, toast_blks_hit, tidx_blks_read, tidx_blks_hit, idx_blks_read IS NULL
@@ -311,13 +264,7 @@ FROM pg_statio_user_tables ORDER BY relname`
 
 // Every pg_stat view has PostgreSQL 15's columns, in order, with its types.
 func TestPgStatViewColumns(t *testing.T) {
-	url := pgoracle.Start(t)
-	pg, err := pgx.Connect(ctx, url)
-	require.NoError(t, err)
-	defer pg.Close(ctx)
-	db, err := Open("")
-	require.NoError(t, err)
-	defer db.Close()
+	pg, db := startOracleAndTusk(t)
 	for _, v := range []string{"pg_stat_database", "pg_stat_all_tables", "pg_stat_user_tables", "pg_stat_sys_tables",
 		"pg_stat_xact_all_tables", "pg_stat_xact_user_tables", "pg_stat_xact_sys_tables",
 		"pg_stat_all_indexes", "pg_stat_user_indexes", "pg_stat_sys_indexes",
@@ -564,29 +511,14 @@ func TestPgStatIndexCounters(t *testing.T) {
 	require.Equal(t, [][]string{{"it_pkey", "t"}}, got3)
 
 	url := pgoracle.Start(t)
-	cfg, err := pgx.ParseConfig(url)
-	require.NoError(t, err)
-	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
-	pg, err := pgx.ConnectConfig(ctx, cfg)
-	require.NoError(t, err)
-	defer pg.Close(ctx)
+	pg := connectSimple(t, url)
 	for _, s := range append([]string{"DROP TABLE IF EXISTS it", "CREATE TABLE it (id int PRIMARY KEY, v int) WITH (autovacuum_enabled = false)"},
 		append(workload, "SELECT pg_stat_force_next_flush()")...) {
 		_, err := pg.Exec(ctx, s)
 		require.NoError(t, err, s)
 	}
 	for i, q := range []string{q1, q2} {
-		rows, err := pg.Query(ctx, q)
-		require.NoError(t, err)
-		var want [][]string
-		for rows.Next() {
-			var line []string
-			for _, v := range rows.RawValues() {
-				line = append(line, string(v))
-			}
-			want = append(want, line)
-		}
-		require.NoError(t, rows.Err())
+		want := pgQueryStrings(t, pg, q)
 		require.Equal(t, want, [][][]string{got1, got2}[i], q)
 	}
 }
@@ -654,13 +586,8 @@ func TestPgStatRandomWorkloadMatchesPostgres(t *testing.T) {
 		return stats, atoi(t, after[0][0]) - atoi(t, before[0][0]), atoi(t, after[0][1]) - atoi(t, before[0][1])
 	}
 
-	cfg, err := pgx.ParseConfig(url)
-	require.NoError(t, err)
-	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
-	pg, err := pgx.ConnectConfig(ctx, cfg)
-	require.NoError(t, err)
-	defer pg.Close(ctx)
-	_, err = pg.Exec(ctx, "DROP TABLE IF EXISTS wa, wb, wc")
+	pg := connectSimple(t, url)
+	_, err := pg.Exec(ctx, "DROP TABLE IF EXISTS wa, wb, wc")
 	require.NoError(t, err)
 	_, err = pg.Exec(ctx, "ALTER SYSTEM SET autovacuum = off")
 	require.NoError(t, err)
@@ -676,21 +603,7 @@ func TestPgStatRandomWorkloadMatchesPostgres(t *testing.T) {
 			require.NoError(t, rerr)
 		}
 		return err
-	}, func(q string) [][]string {
-		rows, err := pg.Query(ctx, q)
-		require.NoError(t, err)
-		defer rows.Close()
-		var out [][]string
-		for rows.Next() {
-			var line []string
-			for _, v := range rows.RawValues() {
-				line = append(line, string(v))
-			}
-			out = append(out, line)
-		}
-		require.NoError(t, rows.Err())
-		return out
-	})
+	}, func(q string) [][]string { return pgQueryStrings(t, pg, q) })
 
 	db, err := Open("")
 	require.NoError(t, err)

@@ -146,24 +146,7 @@ func TestPsqlDescribe(t *testing.T) {
 		if err != nil {
 			return nil, nil, err
 		}
-		defer rows.Close()
-		var cols []string
-		for _, f := range rows.FieldDescriptions() {
-			cols = append(cols, f.Name)
-		}
-		var out [][]string
-		for rows.Next() {
-			var line []string
-			for _, v := range rows.RawValues() {
-				if v == nil {
-					line = append(line, "NULL")
-				} else {
-					line = append(line, string(v))
-				}
-			}
-			out = append(out, line)
-		}
-		return cols, out, rows.Err()
+		return pgRowStrings(rows)
 	}}
 
 	db, err := Open("")

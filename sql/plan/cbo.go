@@ -526,31 +526,9 @@ func (o *optimizer) collectNeeded(q *analyze.Query) {
 			return true
 		})
 	}
-	for _, t := range q.Targets {
-		add(t.Expr)
-	}
-	add(q.Where)
-	add(q.Having)
-	for _, g := range q.GroupBy {
-		add(g)
-	}
-	for _, s := range q.Sort {
-		add(s.Expr)
-	}
-	for _, d := range q.DistinctOn {
-		add(d)
-	}
+	forClauseExprs(q, add)
 	for _, a := range q.Aggs {
 		add(a)
-	}
-	for _, w := range q.WindowFuncs {
-		add(w)
-		for _, e := range w.Window.PartitionBy {
-			add(e)
-		}
-		for _, k := range w.Window.OrderBy {
-			add(k.Expr)
-		}
 	}
 	for _, t := range q.Returning {
 		add(t.Expr)
@@ -558,18 +536,7 @@ func (o *optimizer) collectNeeded(q *analyze.Query) {
 	for _, s := range q.Set {
 		add(s.Expr)
 	}
-	var walk func(j *analyze.JoinNode)
-	walk = func(j *analyze.JoinNode) {
-		if j.Left == nil {
-			return
-		}
-		add(j.Quals)
-		walk(j.Left)
-		walk(j.Right)
-	}
-	for _, j := range q.From {
-		walk(j)
-	}
+	forJoinQuals(q, add)
 	for _, e := range o.extraNeeded {
 		add(e)
 	}
@@ -797,45 +764,17 @@ func (o *optimizer) outerRefs(q *analyze.Query, depth int) {
 			return true
 		})
 	}
-	for _, t := range q.Targets {
-		visit(t.Expr)
-	}
-	visit(q.Where)
-	visit(q.Having)
-	for _, g := range q.GroupBy {
-		visit(g)
-	}
-	for _, k := range q.Sort {
-		visit(k.Expr)
-	}
+	forClauseExprs(q, visit)
 	for _, a := range q.Aggs {
 		visit(a)
 	}
 	for _, w := range q.WindowFuncs {
-		visit(w)
-		for _, e := range w.Window.PartitionBy {
-			visit(e)
-		}
-		for _, k := range w.Window.OrderBy {
-			visit(k.Expr)
-		}
 		visit(w.Window.StartOffset)
 		visit(w.Window.EndOffset)
 	}
 	visit(q.Limit)
 	visit(q.Offset)
-	var walk func(j *analyze.JoinNode)
-	walk = func(j *analyze.JoinNode) {
-		if j == nil || j.Left == nil {
-			return
-		}
-		visit(j.Quals)
-		walk(j.Left)
-		walk(j.Right)
-	}
-	for _, j := range q.From {
-		walk(j)
-	}
+	forJoinQuals(q, visit)
 	for _, r := range q.RTable {
 		switch r.Kind {
 		case analyze.RTESubquery:

@@ -73,6 +73,53 @@ func hasNonImmutable(q *analyze.Query) bool {
 	return found
 }
 
+// forClauseExprs calls fn once for each expression of q's own target list,
+// WHERE, HAVING, GROUP BY, ORDER BY and DISTINCT ON, and for each window
+// function with its PARTITION BY and ORDER BY expressions (some may be
+// nil). It does not go into sublinks, FROM, LIMIT/OFFSET, frame offsets,
+// q.Aggs, RETURNING or SET.
+func forClauseExprs(q *analyze.Query, fn func(analyze.Expr)) {
+	for _, t := range q.Targets {
+		fn(t.Expr)
+	}
+	fn(q.Where)
+	fn(q.Having)
+	for _, g := range q.GroupBy {
+		fn(g)
+	}
+	for _, k := range q.Sort {
+		fn(k.Expr)
+	}
+	for _, d := range q.DistinctOn {
+		fn(d)
+	}
+	for _, w := range q.WindowFuncs {
+		fn(w)
+		for _, e := range w.Window.PartitionBy {
+			fn(e)
+		}
+		for _, k := range w.Window.OrderBy {
+			fn(k.Expr)
+		}
+	}
+}
+
+// forJoinQuals calls fn for the join conditions of q's FROM tree.
+func forJoinQuals(q *analyze.Query, fn func(analyze.Expr)) {
+	var walk func(j *analyze.JoinNode)
+	walk = func(j *analyze.JoinNode) {
+		if j == nil || j.Left == nil {
+			return
+		}
+		fn(j.Quals)
+		walk(j.Left)
+		walk(j.Right)
+	}
+	for _, j := range q.From {
+		walk(j)
+	}
+}
+
 // walkQuery calls onExpr for every expression of q and of the queries
 // inside it (sublinks, subqueries in FROM, WITH queries, set operation
 // branches), and onRTE for every range table entry, with depth the query
@@ -93,45 +140,14 @@ func walkQuery(q *analyze.Query, depth int, onExpr func(analyze.Expr, int), onRT
 			return true
 		})
 	}
-	for _, t := range q.Targets {
-		visit(t.Expr)
-	}
-	visit(q.Where)
-	visit(q.Having)
-	for _, g := range q.GroupBy {
-		visit(g)
-	}
-	for _, k := range q.Sort {
-		visit(k.Expr)
-	}
+	forClauseExprs(q, visit)
 	for _, w := range q.WindowFuncs {
-		visit(w)
-		for _, e := range w.Window.PartitionBy {
-			visit(e)
-		}
-		for _, k := range w.Window.OrderBy {
-			visit(k.Expr)
-		}
 		visit(w.Window.StartOffset)
 		visit(w.Window.EndOffset)
 	}
 	visit(q.Limit)
 	visit(q.Offset)
-	for _, d := range q.DistinctOn {
-		visit(d)
-	}
-	var walk func(j *analyze.JoinNode)
-	walk = func(j *analyze.JoinNode) {
-		if j == nil || j.Left == nil {
-			return
-		}
-		visit(j.Quals)
-		walk(j.Left)
-		walk(j.Right)
-	}
-	for _, j := range q.From {
-		walk(j)
-	}
+	forJoinQuals(q, visit)
 	for _, r := range q.RTable {
 		onRTE(r, depth)
 		switch r.Kind {
