@@ -86,3 +86,51 @@ func TestPlanCacheInvalidation(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "other", get())
 }
+
+// PC4: a statement with parameters gets custom plans whose estimates use
+// the values; the generic plan (default selectivities) replaces them only
+// when it is not dearer. A selective $1 keeps its index plan however often
+// the same text runs: the generic plan here would hash-join whole tables.
+func TestPlanCacheCustomPlans(t *testing.T) {
+	db, err := Open("")
+	require.NoError(t, err)
+	defer db.Close()
+	for _, q := range []string{
+		"CREATE TABLE users (id int PRIMARY KEY, country int NOT NULL, created int NOT NULL)",
+		"CREATE TABLE orders (id int PRIMARY KEY, user_id int NOT NULL, total int NOT NULL)",
+		"CREATE INDEX orders_user ON orders (user_id)",
+		"CREATE TABLE items (id int PRIMARY KEY, order_id int NOT NULL, price int NOT NULL)",
+		"CREATE INDEX items_order ON items (order_id)",
+		"INSERT INTO users SELECT i, i % 50, (i * 31) % 1000 FROM generate_series(1, 2000) AS s(i)",
+		"INSERT INTO orders SELECT i, 1 + (i * 7) % 2000, i % 500 FROM generate_series(1, 20000) AS s(i)",
+		"INSERT INTO items SELECT i, 1 + (i * 13) % 20000, i % 100 FROM generate_series(1, 60000) AS s(i)",
+		"ANALYZE",
+	} {
+		_, err := db.Exec(ctx, q)
+		require.NoError(t, err)
+	}
+	const q = `SELECT count(*), sum(i.price) FROM users u JOIN orders o ON o.user_id = u.id
+		JOIN items i ON i.order_id = o.id WHERE u.created < $1`
+	p, err := db.Explain(ctx, q, 5)
+	require.NoError(t, err)
+	require.False(t, p.Uses("items") && len(p.Find("Seq Scan")) > 0 && p.Find("Seq Scan")[0].Relation == "items",
+		"a selective value must not scan all items:\n%s", p)
+	seqScans := func() (n int64) {
+		require.NoError(t, db.QueryRow(ctx, "SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'items'").Scan(&n))
+		return
+	}
+	before := seqScans()
+	var want int64
+	for i := 0; i < 3*customPlansFirstForTest; i++ {
+		var n, sum int64
+		require.NoError(t, db.QueryRow(ctx, q, 5).Scan(&n, &sum))
+		if i == 0 {
+			want = n
+		}
+		require.Equal(t, want, n)
+	}
+	require.Positive(t, want)
+	require.Equal(t, before, seqScans(), "every run must keep the custom (index) plan")
+}
+
+const customPlansFirstForTest = 5

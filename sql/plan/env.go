@@ -24,6 +24,11 @@ type Env struct {
 	// TreeHeight returns a B-tree's height (levels above the leaves);
 	// nil or -1: estimated from its size.
 	TreeHeight func(ix *IndexRef) int
+	// Params are the values of $1, $2... of the execution being planned
+	// (a custom plan, PostgreSQL's plancache): selectivity estimates use
+	// them like constants, but the plan still reads $n when it runs, so
+	// it returns right rows for any values. Nil: a generic plan.
+	Params []types.Datum
 
 	S Settings
 	// Exec lists the plan nodes the executor runs; the planner never

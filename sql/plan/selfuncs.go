@@ -253,6 +253,15 @@ func isPseudoConst(e analyze.Expr) bool {
 	return ok
 }
 
+// constValue is constValue that also knows the custom plan's parameter
+// values (Env.Params).
+func (o *optimizer) constValue(e analyze.Expr) (types.Datum, bool) {
+	if p, ok := stripRelabel(e).(*analyze.Param); ok && o.env != nil && p.N >= 1 && p.N <= len(o.env.Params) {
+		return o.env.Params[p.N-1], true
+	}
+	return constValue(e)
+}
+
 func constValue(e analyze.Expr) (types.Datum, bool) {
 	e = stripRelabel(e)
 	if c, ok := e.(*analyze.Const); ok {
@@ -387,7 +396,7 @@ func (o *optimizer) opSel(op *analyze.OpExpr, kind JoinKind) float64 {
 		return defaultBoolSel
 	}
 	vd := o.examine(ve)
-	cv, isConst := constValue(c)
+	cv, isConst := o.constValue(c)
 	switch name {
 	case "=":
 		if !isConst {

@@ -123,8 +123,12 @@ func (s *Session) explainStmt(ctx context.Context, n *ast.ExplainStmt, args []an
 
 // planFor plans an analyzed statement as query does (keep the two in
 // step: the planner's environment, attached indexes).
-func (s *Session) planFor(snap *mvcc.Snapshot, q *analyze.Query) (*plan.Stmt, error) {
-	p, err := plan.PlanWith(q, s.planEnv(snap))
+func (s *Session) planFor(snap *mvcc.Snapshot, q *analyze.Query, params []types.Datum) (*plan.Stmt, error) {
+	penv := s.planEnv(snap)
+	if len(q.Params) > 0 {
+		penv.Params = params // a custom plan, as query makes first (plancache.go PC4)
+	}
+	p, err := plan.PlanWith(q, penv)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +164,7 @@ func (s *Session) explainTree(ctx context.Context, st ast.Stmt, args []any, opts
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.planFor(snap, q)
+	p, err := s.planFor(snap, q, params)
 	if err != nil {
 		return nil, err
 	}

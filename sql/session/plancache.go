@@ -28,6 +28,14 @@ import (
 //	statistics functions) are not cached: their implementations hold
 //	the snapshot of the statement that analyzed them.
 //
+// PC4: A statement with parameters is planned with their values first
+//
+//	(custom plans: the estimates use the values, the plan still reads
+//	$n), as PostgreSQL's plan cache does: after five custom plans the
+//	generic plan is made once and used from then on if it costs less than
+//	the custom plans did on average, their planning included; otherwise
+//	every execution gets its custom plan (parsing is still skipped).
+//
 // PC3: Only SELECT, INSERT, UPDATE and DELETE without declared parameter
 //
 //	types are cached; the cache holds at most planCacheSize entries and
@@ -37,11 +45,20 @@ const planCacheSize = 256
 type cachedPlan struct {
 	stmt  ast.Stmt
 	q     *analyze.Query
-	p     *plan.Stmt
+	p     *plan.Stmt // the generic plan; nil while custom plans are made (PC4)
 	epoch uint64
 	gen   uint64
 	cols  []Column // the result columns, shared by the cursors (planColumns)
+	// Custom plans made so far, their summed cost (with the planning
+	// overhead PostgreSQL adds), and whether the generic plan lost.
+	nCustom         int
+	customCost      float64
+	genericRejected bool
 }
+
+// PostgreSQL makes this many custom plans before it considers the generic
+// one (choose_custom_plan).
+const customPlansFirst = 5
 
 // cachedStmt returns the parsed statement cached for sql, if any: the
 // caller skips the parser. Whether its plan is still usable is decided
@@ -68,16 +85,41 @@ func (s *Session) cachedPlanFor(st ast.Stmt, snap *mvcc.Snapshot) *cachedPlan {
 	return cp
 }
 
-// cachePlan stores the plan of the statement of s.planKey, if the
-// catalog allows (PC1). epoch is PlanEpoch as of before the analysis.
-func (s *Session) cachePlan(st ast.Stmt, q *analyze.Query, p *plan.Stmt, snap *mvcc.Snapshot, epoch uint64, gen uint64) {
+// notePlan records a plan just made for the statement of s.planKey, if
+// the catalog allows (PC1); epoch is PlanEpoch as of before the analysis.
+// A plan without parameters is cached as the generic plan. A custom plan
+// (PC4) is counted; after customPlansFirst of them, generic makes the
+// generic plan once, and it is kept if it costs less than the custom
+// plans did on average, planning included.
+func (s *Session) notePlan(st ast.Stmt, q *analyze.Query, p *plan.Stmt, custom bool, snap *mvcc.Snapshot, epoch uint64, gen uint64,
+	generic func() (*analyze.Query, *plan.Stmt, error)) {
 	if now, ok := s.inst.Catalog.PlanEpoch(s.xact, snap); !ok || now != epoch || gen != s.Settings.gen {
 		return
 	}
-	if s.plans == nil || len(s.plans) >= planCacheSize {
-		s.plans = map[string]*cachedPlan{}
+	cp := s.plans[s.planKey]
+	if cp == nil || cp.stmt != st || cp.epoch != epoch || cp.gen != gen {
+		if s.plans == nil || len(s.plans) >= planCacheSize {
+			s.plans = map[string]*cachedPlan{}
+		}
+		cp = &cachedPlan{stmt: st, epoch: epoch, gen: gen}
+		s.plans[s.planKey] = cp
 	}
-	s.plans[s.planKey] = &cachedPlan{stmt: st, q: q, p: p, epoch: epoch, gen: gen, cols: planColumns(p)}
+	if !custom {
+		cp.q, cp.p, cp.cols = q, p, planColumns(p)
+		return
+	}
+	// cached_plan_cost: a custom plan also pays its planning.
+	cp.nCustom++
+	cp.customCost += p.Root.Est().Total + 1000*plan.CPUOperatorCost*float64(len(q.RTable)+1)
+	if cp.nCustom < customPlansFirst || cp.genericRejected {
+		return
+	}
+	gq, gp, err := generic()
+	if err != nil || gp.Root.Est().Total >= cp.customCost/float64(cp.nCustom) {
+		cp.genericRejected = true
+		return
+	}
+	cp.q, cp.p, cp.cols = gq, gp, planColumns(gp)
 }
 
 // cachedPlan returns the cached plan for the statement st of SQL text key

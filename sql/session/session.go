@@ -587,7 +587,7 @@ func (s *Session) query(ctx context.Context, st ast.Stmt, args []any, ptypes []*
 	var params []types.Datum
 	var cols []Column
 	var err error
-	if cp := s.cachedPlan(key, st, ptypes, snap); cp != nil {
+	if cp := s.cachedPlan(key, st, ptypes, snap); cp != nil && cp.p != nil {
 		q, p, cols = cp.q, cp.p, cp.cols
 		if params, err = bindParams(q.Params, args); err != nil {
 			return nil, err
@@ -611,7 +611,14 @@ func (s *Session) query(ctx context.Context, st ast.Stmt, args []any, ptypes []*
 		if params, err = bindParams(q.Params, regclassParams(env, q.Params, args)); err != nil {
 			return nil, err
 		}
-		if p, err = plan.PlanWith(q, s.planEnv(snap)); err != nil {
+		// With parameters this is a custom plan: its estimates use their
+		// values (plancache.go PC4).
+		penv := s.planEnv(snap)
+		custom := len(q.Params) > 0
+		if custom {
+			penv.Params = params
+		}
+		if p, err = plan.PlanWith(q, penv); err != nil {
 			return nil, err
 		}
 		if err := s.attachIndexes(snap, p.Root); err != nil {
@@ -619,7 +626,17 @@ func (s *Session) query(ctx context.Context, st ast.Stmt, args []any, ptypes []*
 		}
 		if key != "" && ptypes == nil && !usesSession && !hasRegParams(q.Params) {
 			s.planKey = key
-			s.cachePlan(st, q, p, snap, epoch, gen)
+			s.notePlan(st, q, p, custom, snap, epoch, gen, func() (*analyze.Query, *plan.Stmt, error) {
+				gq, err := analyze.Analyze(st, s.env(snap))
+				if err != nil {
+					return nil, nil, err
+				}
+				gp, err := plan.PlanWith(gq, s.planEnv(snap))
+				if err == nil {
+					err = s.attachIndexes(snap, gp.Root)
+				}
+				return gq, gp, err
+			})
 			s.planKey = ""
 		}
 	}
