@@ -150,4 +150,9 @@
 //	    pg_class.relpages/reltuples/relallvisible; pruning dead tuples and
 //	    freezing are the maintenance issue's, so a page with a dead tuple
 //	    stays not all-visible.
+//	PC1-PC4: The plan cache (plancache.go): a repeated SQL text reuses its
+//	    parse tree, and its generic plan while no catalog change has
+//	    committed and no setting changed; statements with parameters get
+//	    custom plans (estimates from the values) until the generic plan is
+//	    shown not to cost more, as PostgreSQL's choose_custom_plan.
 package session

@@ -12,34 +12,30 @@ import (
 // and reuses them when the same text comes again (PostgreSQL's plan cache
 // of prepared statements, applied to every single-statement call, so a
 // database/sql prepared statement or a repeated db.Query skips parsing,
-// analysis and planning). Plans are generic: they hold $n parameters,
-// not their values, so one plan serves every execution.
+// analysis and planning). A cached plan is generic: it holds $n
+// parameters, not their values, so one plan serves every execution.
 //
-// PC1: A cached plan is used only while the catalog is in the state it
-//
-//	was built from (Catalog.PlanEpoch: no catalog change has committed
-//	since, including ANALYZE's statistics), with the same settings
-//	(Settings.gen counts every SET/RESET: search_path, enable_*, cost
-//	parameters), and never by a transaction that changed the catalog
-//	itself. Otherwise the statement is analyzed and planned again.
+// PC1: A cached plan is used only while the catalog is in the state it was
+// built from (Catalog.PlanEpoch: no catalog change has committed since,
+// including ANALYZE's statistics), with the same settings (Settings.gen
+// counts every SET/RESET: search_path, enable_*, cost parameters), and
+// never by a transaction that changed the catalog itself. Otherwise the
+// statement is analyzed and planned again.
 //
 // PC2: Statements that call session functions (nextval, catalog and
-//
-//	statistics functions) are not cached: their implementations hold
-//	the snapshot of the statement that analyzed them.
-//
-// PC4: A statement with parameters is planned with their values first
-//
-//	(custom plans: the estimates use the values, the plan still reads
-//	$n), as PostgreSQL's plan cache does: after five custom plans the
-//	generic plan is made once and used from then on if it costs less than
-//	the custom plans did on average, their planning included; otherwise
-//	every execution gets its custom plan (parsing is still skipped).
+// statistics functions) are not cached: their implementations hold the
+// snapshot of the statement that analyzed them.
 //
 // PC3: Only SELECT, INSERT, UPDATE and DELETE without declared parameter
+// types are cached; the cache holds at most planCacheSize entries and is
+// emptied when full.
 //
-//	types are cached; the cache holds at most planCacheSize entries and
-//	is emptied when full.
+// PC4: A statement with parameters is planned with their values first
+// (custom plans: the estimates use the values, the plan still reads $n),
+// as PostgreSQL's plan cache does: after five custom plans the generic
+// plan is made once and used from then on if it costs less than the
+// custom plans did on average, their planning included; otherwise every
+// execution gets its custom plan (parsing is still skipped).
 const planCacheSize = 256
 
 type cachedPlan struct {
