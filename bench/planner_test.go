@@ -112,7 +112,7 @@ func BenchmarkPointSelect(b *testing.B) {
 			var pad string
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				if err := st.QueryRow(1 + rng.Intn(nRows)).Scan(&k, &v, &pad); err != nil {
+				if err := st.QueryRow(1+rng.Intn(nRows)).Scan(&k, &v, &pad); err != nil {
 					b.Fatal(err)
 				}
 			}

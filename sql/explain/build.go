@@ -281,6 +281,26 @@ func countCols(p plan.Node) int {
 	return 1 << 30
 }
 
+// joinLabel is a Hash or Merge join's name: "Hash Join", "Hash Left Join".
+func joinLabel(method string, k plan.JoinKind) string {
+	if k == plan.JoinInner {
+		return method + " Join"
+	}
+	return method + joinSuffix(k)
+}
+
+// joinFilter prints a join's Join Filter over the outer and inner rows and,
+// under ANALYZE, the rows it removed.
+func (b *builder) joinFilter(n *Node, p plan.Node, qual analyze.Expr, outerItems, innerItems []*item, outer [][]*item) {
+	all := append(append([]*item(nil), outerItems...), innerItems...)
+	b.qual(n, "Join Filter", qual, b.upperCtx(all, outer))
+	if qual != nil {
+		if st := b.stats(p); st != nil {
+			b.removed(n, "Rows Removed by Join Filter", st.RowsRemovedByJoinFilter)
+		}
+	}
+}
+
 func joinSuffix(k plan.JoinKind) string {
 	if k == plan.JoinInner {
 		return ""
@@ -537,20 +557,11 @@ func (b *builder) node(p plan.Node, outer [][]*item) *Node {
 		o.Relationship, i.Relationship = "Outer", "Inner"
 		n.Children = []*Node{o, i}
 		n.items = joinItems(x.Kind, o.items, i.items)
-		all := append(append([]*item(nil), o.items...), i.items...)
-		b.qual(n, "Join Filter", x.Qual, b.upperCtx(all, outer))
-		if x.Qual != nil {
-			if st := b.stats(p); st != nil {
-				b.removed(n, "Rows Removed by Join Filter", st.RowsRemovedByJoinFilter)
-			}
-		}
+		b.joinFilter(n, p, x.Qual, o.items, i.items, outer)
 		return n
 	case *plan.HashJoin:
 		n := b.newNode(p, "Hash Join")
-		n.Label = "Hash" + joinSuffix(x.Kind)
-		if x.Kind == plan.JoinInner {
-			n.Label = "Hash Join"
-		}
+		n.Label = joinLabel("Hash", x.Kind)
 		n.JoinType = x.Kind.String()
 		b.innerUnique(n, x.InnerUnique || x.Kind == plan.JoinInner && groupedOn(x.Inner, x.InnerKeys))
 		o := b.node(x.Outer, outer)
@@ -560,20 +571,11 @@ func (b *builder) node(p plan.Node, outer [][]*item) *Node {
 		n.Children = []*Node{o, h}
 		n.items = joinItems(x.Kind, o.items, i.items)
 		b.addProp(n, "Hash Cond", b.keyConds(x.OuterKeys, x.InnerKeys, o.items, i.items, outer, n))
-		all := append(append([]*item(nil), o.items...), i.items...)
-		b.qual(n, "Join Filter", x.Qual, b.upperCtx(all, outer))
-		if x.Qual != nil {
-			if st := b.stats(p); st != nil {
-				b.removed(n, "Rows Removed by Join Filter", st.RowsRemovedByJoinFilter)
-			}
-		}
+		b.joinFilter(n, p, x.Qual, o.items, i.items, outer)
 		return n
 	case *plan.MergeJoin:
 		n := b.newNode(p, "Merge Join")
-		n.Label = "Merge" + joinSuffix(x.Kind)
-		if x.Kind == plan.JoinInner {
-			n.Label = "Merge Join"
-		}
+		n.Label = joinLabel("Merge", x.Kind)
 		n.JoinType = x.Kind.String()
 		b.innerUnique(n, x.InnerUnique || x.Kind == plan.JoinInner && groupedOn(x.Inner, x.InnerKeys))
 		o := b.node(x.Outer, outer)
@@ -582,13 +584,7 @@ func (b *builder) node(p plan.Node, outer [][]*item) *Node {
 		n.Children = []*Node{o, i}
 		n.items = joinItems(x.Kind, o.items, i.items)
 		b.addProp(n, "Merge Cond", b.keyConds(x.OuterKeys, x.InnerKeys, o.items, i.items, outer, n))
-		all := append(append([]*item(nil), o.items...), i.items...)
-		b.qual(n, "Join Filter", x.Qual, b.upperCtx(all, outer))
-		if x.Qual != nil {
-			if st := b.stats(p); st != nil {
-				b.removed(n, "Rows Removed by Join Filter", st.RowsRemovedByJoinFilter)
-			}
-		}
+		b.joinFilter(n, p, x.Qual, o.items, i.items, outer)
 		return n
 	case *plan.Memoize:
 		n := b.newNode(p, "Memoize")

@@ -1,6 +1,8 @@
 package session
 
 import (
+	"strings"
+
 	"time"
 
 	"github.com/tuskdb/tusk/catalog"
@@ -521,19 +523,8 @@ FROM pg_catalog.pg_class c
     LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 't', 'm', 'p')
 GROUP BY c.oid, n.nspname, c.relname`)
-	for _, v := range []string{"pg_stat_all_tables", "pg_stat_xact_all_tables"} {
-		user := "pg_stat_user_tables"
-		sys := "pg_stat_sys_tables"
-		if v == "pg_stat_xact_all_tables" {
-			user, sys = "pg_stat_xact_user_tables", "pg_stat_xact_sys_tables"
-		}
-		RegisterSystemView("pg_catalog", sys, `
-SELECT * FROM pg_catalog.`+v+`
-WHERE schemaname IN ('pg_catalog', 'information_schema') OR schemaname ~ '^pg_toast'`)
-		RegisterSystemView("pg_catalog", user, `
-SELECT * FROM pg_catalog.`+v+`
-WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND schemaname !~ '^pg_toast'`)
-	}
+	registerSysAndUser("pg_stat_all_tables")
+	registerSysAndUser("pg_stat_xact_all_tables")
 	RegisterSystemView("pg_catalog", "pg_stat_all_indexes", `
 SELECT c.oid AS relid, i.oid AS indexrelid, n.nspname AS schemaname, c.relname, i.relname AS indexrelname,
     pg_stat_get_numscans(i.oid) AS idx_scan,
@@ -544,12 +535,7 @@ FROM pg_catalog.pg_class c
     JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
     LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 't', 'm')`)
-	RegisterSystemView("pg_catalog", "pg_stat_sys_indexes", `
-SELECT * FROM pg_catalog.pg_stat_all_indexes
-WHERE schemaname IN ('pg_catalog', 'information_schema') OR schemaname ~ '^pg_toast'`)
-	RegisterSystemView("pg_catalog", "pg_stat_user_indexes", `
-SELECT * FROM pg_catalog.pg_stat_all_indexes
-WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND schemaname !~ '^pg_toast'`)
+	registerSysAndUser("pg_stat_all_indexes")
 	// Tusk has no TOAST tables (rows are never out of line): the toast and
 	// tidx columns are 0 where PostgreSQL would have made a TOAST table (a
 	// column of unbounded variable length that is not storage plain,
@@ -573,12 +559,7 @@ FROM pg_catalog.pg_class c
                  AND NOT (a.atttypmod >= 0 AND a.atttypid IN (1042, 1043, 1560, 1562, 1700))) t
         ON t.attrelid = c.oid AND c.relkind IN ('r', 'm')
 WHERE c.relkind IN ('r', 't', 'm')`)
-	RegisterSystemView("pg_catalog", "pg_statio_sys_tables", `
-SELECT * FROM pg_catalog.pg_statio_all_tables
-WHERE schemaname IN ('pg_catalog', 'information_schema') OR schemaname ~ '^pg_toast'`)
-	RegisterSystemView("pg_catalog", "pg_statio_user_tables", `
-SELECT * FROM pg_catalog.pg_statio_all_tables
-WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND schemaname !~ '^pg_toast'`)
+	registerSysAndUser("pg_statio_all_tables")
 	RegisterSystemView("pg_catalog", "pg_statio_all_indexes", `
 SELECT c.oid AS relid, i.oid AS indexrelid, n.nspname AS schemaname, c.relname, i.relname AS indexrelname,
     pg_stat_get_blocks_fetched(i.oid) - pg_stat_get_blocks_hit(i.oid) AS idx_blks_read,
@@ -588,12 +569,7 @@ FROM pg_catalog.pg_class c
     JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
     LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 't', 'm')`)
-	RegisterSystemView("pg_catalog", "pg_statio_user_indexes", `
-SELECT * FROM pg_catalog.pg_statio_all_indexes
-WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND schemaname !~ '^pg_toast'`)
-	RegisterSystemView("pg_catalog", "pg_statio_sys_indexes", `
-SELECT * FROM pg_catalog.pg_statio_all_indexes
-WHERE schemaname IN ('pg_catalog', 'information_schema') OR schemaname ~ '^pg_toast'`)
+	registerSysAndUser("pg_statio_all_indexes")
 	RegisterSystemView("pg_catalog", "pg_stat_database", `
 SELECT d.oid AS datid, d.datname,
     CASE WHEN d.oid = 0::oid THEN 0 ELSE pg_stat_get_db_numbackends(d.oid) END AS numbackends,
@@ -641,4 +617,16 @@ SELECT pg_stat_get_bgwriter_timed_checkpoints() AS checkpoints_timed,
 SELECT l.locktype, l.database, l.relation, l.page, l.tuple, l.virtualxid, l.transactionid,
     l.classid, l.objid, l.objsubid, l.virtualtransaction, l.pid, l.mode, l.granted, l.fastpath, l.waitstart
 FROM pg_catalog.pg_lock_status() l`)
+}
+
+// registerSysAndUser registers the _sys_ and _user_ views of a statistics
+// view over all relations (pg_stat_all_tables: pg_stat_sys_tables and
+// pg_stat_user_tables), split on the schema as PostgreSQL's are.
+func registerSysAndUser(all string) {
+	RegisterSystemView("pg_catalog", strings.Replace(all, "_all_", "_sys_", 1), `
+SELECT * FROM pg_catalog.`+all+`
+WHERE schemaname IN ('pg_catalog', 'information_schema') OR schemaname ~ '^pg_toast'`)
+	RegisterSystemView("pg_catalog", strings.Replace(all, "_all_", "_user_", 1), `
+SELECT * FROM pg_catalog.`+all+`
+WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND schemaname !~ '^pg_toast'`)
 }
