@@ -219,6 +219,13 @@ func (c *Catalog) hasChanges(x *mvcc.Xact) bool {
 
 // scan calls fn with the decoded rows of a catalog table visible to snap.
 func (c *Catalog) scan(t *sysTable, snap *mvcc.Snapshot, fn func(row []types.Datum, tid base.ItemPointer) (bool, error)) error {
+	return c.scanKey(t, snap, -1, 0, fn)
+}
+
+// scanKey is scan limited to the rows whose column keyCol (an oid column)
+// holds key: the other columns of a row are decoded only when it matches.
+// keyCol -1 passes every row.
+func (c *Catalog) scanKey(t *sysTable, snap *mvcc.Snapshot, keyCol int, key base.OID, fn func(row []types.Datum, tid base.ItemPointer) (bool, error)) error {
 	s, err := c.heap.NewScan(base.RelFileNode{Rel: t.oid}, snap)
 	if err != nil {
 		return err
@@ -228,6 +235,18 @@ func (c *Catalog) scan(t *sysTable, snap *mvcc.Snapshot, fn func(row []types.Dat
 	for tup := s.Next(); tup != nil; tup = s.Next() {
 		if err := tuple.DeformInto(tup.Payload, raw); err != nil {
 			return err
+		}
+		if keyCol >= 0 {
+			if raw[keyCol] == nil {
+				continue
+			}
+			d, err := types.Decode(storageType(t.cols[keyCol].typ), raw[keyCol])
+			if err != nil {
+				return err
+			}
+			if base.OID(i64(d)) != key {
+				continue
+			}
 		}
 		for i, cl := range t.cols {
 			row[i] = nil
@@ -461,7 +480,7 @@ func relFromRow(row []types.Datum, tid base.ItemPointer) *Relation {
 
 func (c *Catalog) loadAttrs(snap *mvcc.Snapshot, rel *Relation) error {
 	var attrs []Attribute
-	err := c.scan(&pgAttribute, snap, func(row []types.Datum, tid base.ItemPointer) (bool, error) {
+	err := c.scanKey(&pgAttribute, snap, attRelID, rel.OID, func(row []types.Datum, tid base.ItemPointer) (bool, error) {
 		if base.OID(i64(row[attRelID])) != rel.OID || i64(row[attNum]) <= 0 {
 			return true, nil
 		}
