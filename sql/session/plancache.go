@@ -67,38 +67,38 @@ func (s *Session) cachedStmt(sql string) ast.Stmt {
 }
 
 // cachedPlanFor returns the cached analysis and plan of st (the statement
-// of the SQL text in s.planKey) when they are still valid for snap (PC1).
-func (s *Session) cachedPlanFor(st ast.Stmt, snap *mvcc.Snapshot) *cachedPlan {
-	cp := s.plans[s.planKey]
+// of SQL text key) when they are still valid for snap (PC1).
+func (s *Session) cachedPlanFor(key string, st ast.Stmt, snap *mvcc.Snapshot) *cachedPlan {
+	cp := s.plans[key]
 	if cp == nil || cp.stmt != st || cp.gen != s.Settings.gen {
 		return nil
 	}
 	epoch, ok := s.inst.Catalog.PlanEpoch(s.xact, snap)
 	if !ok || epoch != cp.epoch {
-		delete(s.plans, s.planKey)
+		delete(s.plans, key)
 		return nil
 	}
 	return cp
 }
 
-// notePlan records a plan just made for the statement of s.planKey, if
+// notePlan records a plan just made for the statement of SQL text key, if
 // the catalog allows (PC1); epoch is PlanEpoch as of before the analysis.
 // A plan without parameters is cached as the generic plan. A custom plan
 // (PC4) is counted; after customPlansFirst of them, generic makes the
 // generic plan once, and it is kept if it costs less than the custom
 // plans did on average, planning included.
-func (s *Session) notePlan(st ast.Stmt, q *analyze.Query, p *plan.Stmt, custom bool, snap *mvcc.Snapshot, epoch uint64, gen uint64,
+func (s *Session) notePlan(key string, st ast.Stmt, q *analyze.Query, p *plan.Stmt, custom bool, snap *mvcc.Snapshot, epoch uint64, gen uint64,
 	generic func() (*analyze.Query, *plan.Stmt, error)) {
 	if now, ok := s.inst.Catalog.PlanEpoch(s.xact, snap); !ok || now != epoch || gen != s.Settings.gen {
 		return
 	}
-	cp := s.plans[s.planKey]
+	cp := s.plans[key]
 	if cp == nil || cp.stmt != st || cp.epoch != epoch || cp.gen != gen {
 		if s.plans == nil || len(s.plans) >= planCacheSize {
 			s.plans = map[string]*cachedPlan{}
 		}
 		cp = &cachedPlan{stmt: st, epoch: epoch, gen: gen}
-		s.plans[s.planKey] = cp
+		s.plans[key] = cp
 	}
 	if !custom {
 		cp.q, cp.p, cp.cols = q, p, planColumns(p)
@@ -124,9 +124,7 @@ func (s *Session) cachedPlan(key string, st ast.Stmt, ptypes []*types.T, snap *m
 	if key == "" || ptypes != nil {
 		return nil
 	}
-	s.planKey = key
-	defer func() { s.planKey = "" }()
-	return s.cachedPlanFor(st, snap)
+	return s.cachedPlanFor(key, st, snap)
 }
 
 // hasRegParams reports whether a parameter is of a reg* type: its text

@@ -625,8 +625,7 @@ func (s *Session) query(ctx context.Context, st ast.Stmt, args []any, ptypes []*
 			return nil, err
 		}
 		if key != "" && ptypes == nil && !usesSession && !hasRegParams(q.Params) {
-			s.planKey = key
-			s.notePlan(st, q, p, custom, snap, epoch, gen, func() (*analyze.Query, *plan.Stmt, error) {
+			s.notePlan(key, st, q, p, custom, snap, epoch, gen, func() (*analyze.Query, *plan.Stmt, error) {
 				gq, err := analyze.Analyze(st, s.env(snap))
 				if err != nil {
 					return nil, nil, err
@@ -637,7 +636,6 @@ func (s *Session) query(ctx context.Context, st ast.Stmt, args []any, ptypes []*
 				}
 				return gq, gp, err
 			})
-			s.planKey = ""
 		}
 	}
 	both := &struct { // the cursor and its executor context in one allocation
