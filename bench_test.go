@@ -207,3 +207,17 @@ func BenchmarkSeqScan1M(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)*1e6/b.Elapsed().Seconds(), "rows/s")
 }
+
+// BenchmarkOpenInMemory: what tusk.Open("") costs a test that wants a
+// fresh database (bootstrap, system views, shutdown).
+func BenchmarkOpenInMemory(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		db, err := Open("")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := db.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
