@@ -76,6 +76,9 @@ type Buffer struct {
 	refcount   int32
 	usage      uint8
 	pinWaiters int32
+	// stats are the counters of tag's relation, set with tag: a hit
+	// counts there without looking the relation up (stable while pinned).
+	stats      *relStats
 	onFreeList bool // guarded by Pool.freeMu, not hdr
 }
 
@@ -238,6 +241,7 @@ func NewPool(opts PoolOptions) *Pool {
 	}
 	p.writeBufs.New = func() any { return new([base.BlockSize]byte) }
 	arena := make([]byte, n*base.BlockSize)
+	adviseHugePages(arena)
 	for i := range p.bufs {
 		b := &p.bufs[i]
 		b.id = int32(i)
@@ -305,6 +309,19 @@ func pin(b *Buffer) {
 		b.usage++
 	}
 	b.hdr.Unlock()
+}
+
+// pinValid is pin that also reports whether the page is valid (the hit
+// path of BufferAlloc: one header lock instead of two).
+func pinValid(b *Buffer) bool {
+	b.hdr.Lock()
+	b.refcount++
+	if b.usage < MaxUsageCount { // B5
+		b.usage++
+	}
+	valid := b.flags&bmValid != 0
+	b.hdr.Unlock()
+	return valid
 }
 
 // unpin drops a pin (UnpinBuffer) and wakes anyone waiting for the pin
@@ -386,11 +403,15 @@ func (p *Pool) bufferAlloc(tag base.BufferTag) (*Buffer, bool, error) {
 	part.mu.RLock()
 	if id, ok := part.m[tag]; ok {
 		b := &p.bufs[id]
-		pin(b) // under the partition lock, so the buffer cannot be retagged first
+		valid := pinValid(b) // under the partition lock, so the buffer cannot be retagged first
 		part.mu.RUnlock()
+		if valid {
+			return b, false, nil
+		}
 		return b, startInputIO(b), nil
 	}
 	part.mu.RUnlock()
+	st := p.relStats(tag.Node)
 
 	for {
 		v, err := p.getVictim() // pinned by us
@@ -439,6 +460,7 @@ func (p *Pool) bufferAlloc(tag base.BufferTag) (*Buffer, bool, error) {
 		}
 		p.parts[newPart].m[tag] = v.id
 		v.tag = tag
+		v.stats = st
 		v.flags = bmTagValid | bmIOInProgress
 		v.usage = 1
 		if v.pinWaiters > 0 {
@@ -575,7 +597,7 @@ func (p *Pool) readBufferUsage(tag base.BufferTag, mode readMode, u *Usage) (*Bu
 	if err != nil {
 		return nil, err
 	}
-	st := p.relStats(tag.Node)
+	st := b.stats
 	if !needIO {
 		if mode == readExtend {
 			b.content.RLock()

@@ -153,6 +153,7 @@ type pageBuf struct {
 	buf  *bufmgr.Buffer
 	excl bool
 	blk  base.BlockNumber
+	held bool // locked and pinned (a handle of a work's ring is reused only when not)
 }
 
 func (pb *pageBuf) page() bufmgr.Page { return pb.buf.Page() }
@@ -168,6 +169,29 @@ func (ix *Index) lockPage(blk base.BlockNumber, excl bool) (*pageBuf, opaque, er
 // _bt_getbuf is a ReadBuffer in PostgreSQL; u's same-page memory (kept
 // for the heap accesses of the scan) is left alone.
 func (ix *Index) lockPageUsage(blk base.BlockNumber, excl bool, u *bufmgr.Usage) (*pageBuf, opaque, error) {
+	return ix.lockInto(nil, blk, excl, u)
+}
+
+// lockPageWork is lockPageUsage for a descent with work w: a share-locked
+// page's handle comes from w's small ring instead of the heap (a reader
+// holds one page at a time, BT3; a handle still held is never reused).
+func (ix *Index) lockPageWork(blk base.BlockNumber, excl bool, w *work) (*pageBuf, opaque, error) {
+	var pb *pageBuf
+	if w != nil && !excl {
+		for range len(w.pbs) {
+			c := &w.pbs[w.npb%uint8(len(w.pbs))]
+			w.npb++
+			if !c.held {
+				pb = c
+				break
+			}
+		}
+	}
+	return ix.lockInto(pb, blk, excl, w.bufUsage())
+}
+
+// lockInto locks blk into handle pb (a new one when nil).
+func (ix *Index) lockInto(pb *pageBuf, blk base.BlockNumber, excl bool, u *bufmgr.Usage) (*pageBuf, opaque, error) {
 	if blk == metaBlock || blk == base.InvalidBlock {
 		return nil, opaque{}, ix.corrupt("link to invalid block %d", blk)
 	}
@@ -186,7 +210,10 @@ func (ix *Index) lockPageUsage(blk base.BlockNumber, excl bool, u *bufmgr.Usage)
 	if err != nil {
 		return nil, opaque{}, err
 	}
-	pb := &pageBuf{buf: b, excl: excl, blk: blk}
+	if pb == nil {
+		pb = new(pageBuf)
+	}
+	*pb = pageBuf{buf: b, excl: excl, blk: blk, held: true}
 	if excl {
 		b.Lock()
 	} else {
@@ -210,6 +237,7 @@ func (ix *Index) release(pb *pageBuf) {
 	} else {
 		pb.buf.RUnlock()
 	}
+	pb.held = false
 	ix.pool.Release(pb.buf)
 }
 
@@ -267,6 +295,9 @@ func (ix *Index) item(p bufmgr.Page, blk base.BlockNumber, off base.OffsetNumber
 // cmpItem compares sk with the tuple at off (_bt_compare); scratch holds
 // nkeys values.
 func (ix *Index) cmpItem(sk *scanKey, p bufmgr.Page, blk base.BlockNumber, off base.OffsetNumber, scratch [][]byte) (int, error) {
+	if c, ok := ix.cmpFast(sk, p, off, scratch); ok {
+		return c, nil
+	}
 	t, err := ix.item(p, blk, off)
 	if err != nil {
 		return 0, err

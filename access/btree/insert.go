@@ -54,6 +54,8 @@ type work struct {
 	xid     base.XID
 	usage   *bufmgr.Usage // a scan's EXPLAIN BUFFERS counts (nil: none)
 	sbuf    [4][]byte     // scratch's backing array for up to 4 key columns
+	pbs     [4]pageBuf    // lockPageWork's ring of share-locked page handles
+	npb     uint8
 }
 
 // bufUsage is w's Usage; nil for a nil w.

@@ -1,6 +1,7 @@
 package btree
 
 import (
+	"github.com/tuskdb/tusk/access/tuple"
 	"github.com/tuskdb/tusk/bufmgr"
 	"github.com/tuskdb/tusk/internal/base"
 	"github.com/tuskdb/tusk/internal/pgerr"
@@ -47,6 +48,9 @@ type Scan struct {
 	wbuf work
 
 	batch1 [1]Entry // the first batch's backing array (never reused)
+	raw1   [48]byte // the first entry's values (never reused; keep)
+	vals1  [4][]byte
+	kept1  bool
 
 	started bool
 	done    bool // no more pages to read
@@ -208,7 +212,7 @@ func (s *Scan) readForward(pb *pageBuf, o opaque, start base.OffsetNumber) error
 	p := pb.page()
 	up := s.opts.Upper
 	for off, maxoff := max(start, o.firstData()), p.MaxOffset(); off <= maxoff; off++ {
-		e, kv, err := s.entry(pb, off)
+		t, kv, err := s.leafItem(pb, off)
 		if err != nil {
 			return err
 		}
@@ -219,7 +223,9 @@ func (s *Scan) readForward(pb *pageBuf, o opaque, start base.OffsetNumber) error
 				return nil
 			}
 		}
-		s.batch = append(s.batch, e)
+		if err := s.keep(&t); err != nil {
+			return err
+		}
 	}
 	s.next = o.next
 	s.done = o.rightmost()
@@ -237,7 +243,7 @@ func (s *Scan) readBackward(pb *pageBuf, o opaque, start base.OffsetNumber) erro
 	s.prev, s.cur = o.prev, pb.blk
 	s.done = o.leftmost()
 	for off := min(start, p.MaxOffset()); off >= o.firstData(); off-- {
-		e, kv, err := s.entry(pb, off)
+		t, kv, err := s.leafItem(pb, off)
 		if err != nil {
 			return err
 		}
@@ -248,31 +254,52 @@ func (s *Scan) readBackward(pb *pageBuf, o opaque, start base.OffsetNumber) erro
 				break
 			}
 		}
-		s.batch = append(s.batch, e)
+		if err := s.keep(&t); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// entry copies the leaf tuple at off: its values (sharing one buffer) and
-// heap TID, and returns the key values as they are on the page too.
-func (s *Scan) entry(pb *pageBuf, off base.OffsetNumber) (Entry, [][]byte, error) {
+// leafItem parses the leaf tuple at off and returns it with its key
+// values, which alias the page (valid while it is locked).
+func (s *Scan) leafItem(pb *pageBuf, off base.OffsetNumber) (itup, [][]byte, error) {
 	ix := s.ix
-	p := pb.page()
-	t, err := ix.item(p, pb.blk, off)
+	t, err := ix.item(pb.page(), pb.blk, off)
 	if err != nil {
-		return Entry{}, nil, err
+		return itup{}, nil, err
 	}
 	if t.pivot() || t.natts != ix.natts {
-		return Entry{}, nil, ix.corrupt("item %d of leaf %d is not a leaf tuple", off, pb.blk)
+		return itup{}, nil, ix.corrupt("item %d of leaf %d is not a leaf tuple", off, pb.blk)
 	}
-	raw := append([]byte(nil), p.Item(off)...)
-	c, err := parseItup(raw)
+	kv, err := ix.keyOf(&t, s.w.scratch)
 	if err != nil {
-		return Entry{}, nil, ix.wrapCorrupt(err)
+		return itup{}, nil, ix.wrapCorrupt(err)
 	}
-	vals := make([][]byte, ix.natts)
-	if err := c.vals(vals); err != nil {
-		return Entry{}, nil, ix.wrapCorrupt(err)
+	return t, kv, nil
+}
+
+// keep appends a copy of leaf tuple t to the batch: its values share one
+// buffer. The first entry of a scan (all of a point lookup) is copied into
+// the Scan's own arrays when it fits, which are never reused (entries stay
+// valid after later calls).
+func (s *Scan) keep(t *itup) error {
+	ix := s.ix
+	var (
+		raw  []byte
+		vals [][]byte
+	)
+	if !s.kept1 && len(t.payload) <= len(s.raw1) && ix.natts <= len(s.vals1) {
+		s.kept1 = true
+		raw = append(s.raw1[:0:len(s.raw1)], t.payload...)
+		vals = s.vals1[:ix.natts:ix.natts]
+	} else {
+		raw = append([]byte(nil), t.payload...)
+		vals = make([][]byte, ix.natts)
 	}
-	return Entry{Vals: vals, TID: c.tid()}, vals[:ix.nkeys], nil
+	if err := tuple.DeformInto(raw, vals); err != nil {
+		return ix.corrupt("index tuple payload is invalid: %v", err)
+	}
+	s.batch = append(s.batch, Entry{Vals: vals, TID: t.tid()})
+	return nil
 }

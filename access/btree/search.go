@@ -18,7 +18,7 @@ type stackEntry struct {
 // says it is the root at that level; a page that was the root and has
 // split since is still a valid place to start (BT1: moving right finds
 // every key), but the cache is then refreshed from the metapage.
-func (ix *Index) getRoot(excl bool, u *bufmgr.Usage) (*pageBuf, opaque, error) {
+func (ix *Index) getRoot(excl bool, u *bufmgr.Usage, w *work) (*pageBuf, opaque, error) {
 	for attempt := 0; ; attempt++ {
 		c := ix.root.Load()
 		blk, level := base.BlockNumber(uint32(c)), uint32(c>>32)
@@ -31,7 +31,16 @@ func (ix *Index) getRoot(excl bool, u *bufmgr.Usage) (*pageBuf, opaque, error) {
 			ix.setRootCache(blk, level)
 		}
 		// Only a root leaf is locked exclusively by an inserter (BT3).
-		pb, o, err := ix.lockPageUsage(blk, excl && level == 0, u)
+		var (
+			pb  *pageBuf
+			o   opaque
+			err error
+		)
+		if w != nil {
+			pb, o, err = ix.lockPageWork(blk, excl && level == 0, w)
+		} else {
+			pb, o, err = ix.lockPageUsage(blk, excl && level == 0, u)
+		}
 		if err != nil {
 			return nil, opaque{}, err
 		}
@@ -62,7 +71,7 @@ func (ix *Index) getRoot(excl bool, u *bufmgr.Usage) (*pageBuf, opaque, error) {
 // next is taken (BT3). With write the leaf is locked exclusively and every
 // incomplete split met on the way is finished first (BT7).
 func (ix *Index) search(sk *scanKey, write bool, w *work) (*pageBuf, opaque, *stackEntry, error) {
-	pb, o, err := ix.getRoot(write, w.bufUsage())
+	pb, o, err := ix.getRoot(write, w.bufUsage(), w)
 	if err != nil {
 		return nil, opaque{}, nil, err
 	}
@@ -90,7 +99,7 @@ func (ix *Index) search(sk *scanKey, write bool, w *work) (*pageBuf, opaque, *st
 		}
 		level, from := o.level, pb.blk
 		ix.release(pb)
-		pb, o, err = ix.lockPageUsage(child, write && level == 1, w.bufUsage())
+		pb, o, err = ix.lockPageWork(child, write && level == 1, w)
 		if err != nil {
 			return nil, opaque{}, nil, err
 		}
@@ -149,7 +158,7 @@ func (ix *Index) moveRight(pb *pageBuf, o opaque, sk *scanKey, write bool, stack
 		}
 		next, level := o.next, o.level
 		ix.release(pb)
-		if pb, o, err = ix.lockPageUsage(next, mode, w.bufUsage()); err != nil {
+		if pb, o, err = ix.lockPageWork(next, mode, w); err != nil {
 			return nil, opaque{}, err
 		}
 		if o.level != level {
@@ -165,7 +174,7 @@ func (ix *Index) moveRight(pb *pageBuf, o opaque, sk *scanKey, write bool, stack
 // split keeps the left half in place), so no moving right is needed for
 // them.
 func (ix *Index) endpoint(level uint32, rightmost bool, u *bufmgr.Usage) (*pageBuf, opaque, error) {
-	pb, o, err := ix.getRoot(false, u)
+	pb, o, err := ix.getRoot(false, u, nil)
 	if err != nil {
 		return nil, opaque{}, err
 	}
