@@ -79,6 +79,11 @@ type conn struct {
 	dsn    string
 	s      *session.Session
 	closed bool
+	// rowsFree is the closed Rows of the last query, reused by the next.
+	rowsFree *driverRows
+	// colNames are the names of the columns colsOf (driverRows.Columns).
+	colsOf   []session.Column
+	colNames []string
 }
 
 func (c *conn) Prepare(query string) (driver.Stmt, error) {
@@ -142,11 +147,24 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 }
 
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	cur, err := c.s.Query(ctx, query, namedArgs(args))
+	// The Rows of the connection's last query, once database/sql closed
+	// it (it calls nothing on a closed driver.Rows), holds the cursor's
+	// memory (QueryCursor).
+	r := c.rowsFree
+	if r != nil {
+		c.rowsFree = nil
+		*r = driverRows{}
+	} else {
+		r = new(driverRows)
+	}
+	r.conn = c
+	cur, err := c.s.QueryCursor(ctx, query, namedArgs(args), &r.cur)
 	if err != nil {
 		return nil, err
 	}
-	return &driverRows{c: cur}, nil
+	cur.LendRows() // Next copies each row's values into dest
+	r.c = cur
+	return r, nil
 }
 
 // ResetSession implements driver.SessionResetter.
@@ -220,19 +238,43 @@ func (t *tx) Rollback() error {
 }
 
 type driverRows struct {
-	c *session.Cursor
+	c      *session.Cursor
+	cur    session.Cursor // c's memory when the session used it
+	conn   *conn
+	closed bool
 }
 
+// Columns returns the column names. The slice is shared by the Rows of
+// the connection's queries whose cursors share their columns (one cached
+// plan: a prepared statement run again), as lib/pq shares a prepared
+// statement's; it is never written after it is made.
 func (r *driverRows) Columns() []string {
 	cols := r.c.Columns()
+	cn := r.conn
+	if len(cols) > 0 && len(cn.colsOf) == len(cols) && &cn.colsOf[0] == &cols[0] {
+		return cn.colNames
+	}
 	out := make([]string, len(cols))
 	for i, c := range cols {
 		out[i] = c.Name
 	}
-	return out
+	if len(cols) > 0 {
+		cn.colsOf, cn.colNames = cols, out[:len(out):len(out)]
+	}
+	return out[:len(out):len(out)]
 }
 
-func (r *driverRows) Close() error { return r.c.Close() }
+// Close ends the query; the Rows then serves the connection's next one
+// (conn.QueryContext).
+func (r *driverRows) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	err := r.c.Close()
+	r.conn.rowsFree = r
+	return err
+}
 
 func (r *driverRows) Next(dest []driver.Value) error {
 	row, err := r.c.Next()

@@ -14,10 +14,11 @@
 // API:
 //
 //	NewManager(clog, log, next)       (*Manager).NextFullXID, Failed
-//	(*Manager).Begin(XactOptions) *Xact
+//	(*Manager).Begin(XactOptions) *Xact, BeginReusing (an ended Xact's memory)
 //	(*Xact).AssignXID, XID, CID, CommandCounterIncrement
 //	(*Xact).Snapshot()                the transaction snapshot (REPEATABLE READ)
 //	(*Manager).GetSnapshot(x)         a fresh snapshot (READ COMMITTED statements)
+//	(*Manager).GetSnapshotInto(x, s)  the same into the caller's s (its Xip reused)
 //	(*Xact).Commit, Abort
 //	(*Manager).Wait(ctx, xid)         block until xid ends (write conflicts)
 //	(*Manager).IsRunning, Status, OldestRunningXmin

@@ -62,7 +62,7 @@ type Manager struct {
 	mu       sync.Mutex
 	next     base.FullXID
 	running  map[base.XID]*runEntry // X1
-	active   map[*Xact]struct{}     // begun and not ended, with or without an xid
+	active   []*Xact                // begun and not ended, with or without an xid (Xact.activeAt)
 	trimmed  bool                   // clog.Trim done for the current next
 	failed   error                  // X7
 	failedCh chan struct{}          // closed when failed is set
@@ -91,7 +91,6 @@ func NewManagerOptions(opts Options) *Manager {
 		now:      now,
 		next:     normalize(opts.Next),
 		running:  map[base.XID]*runEntry{},
-		active:   map[*Xact]struct{}{},
 		failedCh: make(chan struct{}),
 	}
 }
@@ -156,15 +155,58 @@ type Xact struct {
 	snap  *Snapshot // the transaction snapshot (Xact.Snapshot)
 	xmin  base.XID  // xmin of its first snapshot; guarded by m.mu
 	entry *runEntry
+	// activeAt is 1 + its index in m.active while it is active, else 0;
+	// guarded by m.mu.
+	activeAt int
 }
 
 // Begin starts a transaction. It has no xid until AssignXID (X6).
 func (m *Manager) Begin(opts XactOptions) *Xact {
 	x := &Xact{m: m, opts: opts}
 	m.mu.Lock()
-	m.active[x] = struct{}{}
+	m.addActive(x)
 	m.mu.Unlock()
 	return x
+}
+
+// BeginReusing is Begin reusing the memory of old, a transaction of m
+// that has ended (committed or aborted), when the caller holds the only
+// use of it (nothing else acts for old any more; its XID may still be
+// read, and reads InvalidXID until the new transaction is assigned one);
+// otherwise, or with old nil, it is Begin.
+func (m *Manager) BeginReusing(opts XactOptions, old *Xact) *Xact {
+	if old == nil || old.m != m || (old.state != stateCommitted && old.state != stateAborted) {
+		return m.Begin(opts)
+	}
+	x := old
+	x.opts, x.cid, x.state, x.snap, x.entry = opts, 0, stateActive, nil, nil
+	x.xid.Store(0)
+	m.mu.Lock()
+	x.xmin = base.InvalidXID
+	m.addActive(x)
+	m.mu.Unlock()
+	return x
+}
+
+// addActive puts x in the active set; the caller holds m.mu.
+func (m *Manager) addActive(x *Xact) {
+	m.active = append(m.active, x)
+	x.activeAt = len(m.active)
+}
+
+// removeActive takes x out of the active set (if in it): the last one
+// takes its place. The caller holds m.mu.
+func (m *Manager) removeActive(x *Xact) {
+	i := x.activeAt - 1
+	if i < 0 || i >= len(m.active) || m.active[i] != x {
+		return
+	}
+	last := len(m.active) - 1
+	m.active[i] = m.active[last]
+	m.active[i].activeAt = i + 1
+	m.active[last] = nil
+	m.active = m.active[:last]
+	x.activeAt = 0
 }
 
 // SetSynchronousCommit changes whether Commit waits for its record to be
@@ -257,11 +299,21 @@ func (x *Xact) Snapshot() *Snapshot {
 // mirrors GetSnapshotData. It is taken under the manager's lock, so it
 // sees each commit or abort entirely or not at all (X5).
 func (m *Manager) GetSnapshot(x *Xact) *Snapshot {
+	return m.GetSnapshotInto(x, new(Snapshot))
+}
+
+// GetSnapshotInto is GetSnapshot writing the snapshot into dst, whose Xip
+// array it reuses, and returning dst. The caller owns dst: nothing else
+// may still use it or its Xip.
+func (m *Manager) GetSnapshotInto(x *Xact, dst *Snapshot) *Snapshot {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	xmax := m.next.XID()
 	xmin := xmax
-	xip := make([]base.XID, 0, len(m.running))
+	xip := dst.Xip[:0]
+	if cap(xip) < len(m.running) {
+		xip = make([]base.XID, 0, len(m.running))
+	}
 	var own base.XID
 	if x != nil {
 		own = x.XID()
@@ -285,10 +337,11 @@ func (m *Manager) GetSnapshot(x *Xact) *Snapshot {
 			return 0
 		})
 	}
-	s := &Snapshot{Xmin: xmin, Xmax: xmax, Xip: xip, CurXID: own, xact: x}
+	s := dst
+	*s = Snapshot{Xmin: xmin, Xmax: xmax, Xip: xip, CurXID: own, xact: x}
 	if x != nil {
 		s.CurCID = x.cid
-		if _, ok := m.active[x]; ok && !x.xmin.IsValid() {
+		if x.activeAt != 0 && !x.xmin.IsValid() {
 			x.xmin = xmin
 		}
 	}
@@ -383,7 +436,10 @@ func (x *Xact) abort() error {
 func (m *Manager) end(x *Xact, id base.XID) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	delete(m.active, x)
+	m.removeActive(x)
+	if !id.IsValid() {
+		return
+	}
 	if e := m.running[id]; e != nil {
 		delete(m.running, id)
 		close(e.done)
@@ -454,7 +510,7 @@ func (m *Manager) OldestRunningXmin() base.XID {
 			oldest = id
 		}
 	}
-	for x := range m.active {
+	for _, x := range m.active {
 		if x.xmin.IsValid() && x.xmin.Precedes(oldest) {
 			oldest = x.xmin
 		}

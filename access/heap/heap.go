@@ -369,36 +369,53 @@ func (h *Heap) Fetch(node base.RelFileNode, snap *mvcc.Snapshot, tid base.ItemPo
 // FetchUsage is Fetch counting the buffer access into u (EXPLAIN
 // BUFFERS; nil: not counted).
 func (h *Heap) FetchUsage(node base.RelFileNode, snap *mvcc.Snapshot, tid base.ItemPointer, u *bufmgr.Usage) (*Tuple, bool, error) {
+	t := new(Tuple)
+	vis, err := h.FetchInto(node, snap, tid, u, t, false)
+	if err != nil || !vis {
+		return nil, vis, err
+	}
+	return t, true, nil
+}
+
+// FetchInto is FetchUsage filling the caller's t when the tuple is
+// visible: its payload is copied into t.Payload's array, reused, unless
+// headerOnly (then t.Payload is left as it is). The caller owns t and may
+// reuse it for the next fetch once it is done with the payload.
+func (h *Heap) FetchInto(node base.RelFileNode, snap *mvcc.Snapshot, tid base.ItemPointer, u *bufmgr.Usage, t *Tuple, headerOnly bool) (bool, error) {
 	buf, err := h.pool.ReadBufferUsage(base.BufferTag{Node: node, Fork: base.MainFork, Block: tid.Block}, u)
 	if err != nil {
-		return nil, false, err
+		return false, err
 	}
 	defer h.pool.Release(buf)
 	buf.RLock()
 	item, err := itemAt(buf.Page(), tid)
 	if err != nil {
 		buf.RUnlock()
-		return nil, false, err
+		return false, err
 	}
 	hdr, err := decodeHeader(item, tid)
 	if err != nil {
 		buf.RUnlock()
-		return nil, false, err
+		return false, err
 	}
 	vis, hints, err := h.mgr.CheckMVCC(&hdr, snap)
 	if err != nil {
 		buf.RUnlock()
-		return nil, false, err
+		return false, err
 	}
-	var t *Tuple
 	if vis {
-		t = &Tuple{Header: hdr, Payload: append([]byte(nil), item[HeaderSize:]...)}
+		t.Header = hdr
+		if !headerOnly {
+			t.Payload = append(t.Payload[:0], item[HeaderSize:]...)
+		}
 	}
 	buf.RUnlock()
 	if hints != 0 {
-		h.setHints(buf, []hint{{tid.Offset, hints}})
+		var hs [1]hint
+		hs[0] = hint{tid.Offset, hints}
+		h.setHints(buf, hs[:])
 	}
-	return t, vis, nil
+	return vis, nil
 }
 
 type hint struct {
@@ -492,7 +509,10 @@ func (h *Heap) readPageUsage(node base.RelFileNode, snap *mvcc.Snapshot, blk bas
 	defer h.pool.Release(buf)
 	buf.RLock()
 	page := buf.Page()
-	var hints []hint
+	var (
+		hints []hint
+		slab  []byte // the page's visible payloads, copied into one buffer
+	)
 	if !page.IsNew() {
 		n := page.MaxOffset()
 		for off := base.OffsetNumber(1); off <= n; off++ {
@@ -516,7 +536,15 @@ func (h *Heap) readPageUsage(node base.RelFileNode, snap *mvcc.Snapshot, blk bas
 				hints = append(hints, hint{off, hb})
 			}
 			if vis {
-				out = append(out, Tuple{Header: hdr, Payload: append([]byte(nil), item[HeaderSize:]...)})
+				if slab == nil {
+					// Every item lies between pd_upper and the page's end: one
+					// allocation per page instead of one per tuple. Never
+					// reused, so a returned payload stays valid.
+					slab = make([]byte, 0, max(len(page)-page.Upper(), len(item)))
+				}
+				start := len(slab)
+				slab = append(slab, item[HeaderSize:]...)
+				out = append(out, Tuple{Header: hdr, Payload: slab[start:len(slab):len(slab)]})
 			}
 		}
 	}

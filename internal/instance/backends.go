@@ -251,6 +251,31 @@ func (b *Backend) Idle(state string, x *mvcc.Xact, xmin base.XID) {
 	b.mu.Unlock()
 }
 
+// IdleTimes is Idle, and with takeTimes also TakeTimes when the state
+// changes (took reports it), under one lock and one clock reading; the
+// clock is read only when the state changes (a backend already in state
+// keeps its state_change time, as with Idle).
+func (b *Backend) IdleTimes(state string, x *mvcc.Xact, xmin base.XID, takeTimes bool) (session, active, idleInXact time.Duration, took bool) {
+	b.mu.Lock()
+	b.cancel = nil
+	b.xact = x
+	b.xmin = xmin
+	if x == nil {
+		b.xactStart = time.Time{}
+	}
+	if b.state != state {
+		now := b.reg.now()
+		b.setState(state, now)
+		if takeTimes && b.client {
+			session, active, idleInXact = now.Sub(b.lastTake), b.activeDur, b.idleXactDur
+			b.lastTake, b.activeDur, b.idleXactDur = now, 0, 0
+			took = true
+		}
+	}
+	b.mu.Unlock()
+	return session, active, idleInXact, took
+}
+
 func (b *Backend) setState(state string, now time.Time) {
 	if b.state != state {
 		b.account(now)
@@ -309,13 +334,14 @@ var ErrCanceled = pgerr.New(pgerr.QueryCanceled, "canceling statement due to use
 // (pg_terminate_backend).
 var ErrTerminated = pgerr.New(pgerr.AdminShutdown, "terminating connection due to administrator command")
 
-// Cancel stops the backend's running statement, if any (BK2).
+// Cancel stops the backend's running statement, if any (BK2). The cancel
+// function runs under mu, so once Idle (or StartStatement) has replaced
+// it, it is not called any more: an owner may reuse what it cancels.
 func (b *Backend) Cancel() {
 	b.mu.Lock()
-	cancel := b.cancel
-	b.mu.Unlock()
-	if cancel != nil {
-		cancel(ErrCanceled)
+	defer b.mu.Unlock()
+	if b.cancel != nil {
+		b.cancel(ErrCanceled)
 	}
 }
 
@@ -324,11 +350,11 @@ func (b *Backend) Cancel() {
 func (b *Backend) Terminate() {
 	b.terminated.Store(true)
 	b.mu.Lock()
-	cancel, f := b.cancel, b.onTerminate
-	b.mu.Unlock()
-	if cancel != nil {
-		cancel(ErrTerminated)
+	f := b.onTerminate
+	if b.cancel != nil {
+		b.cancel(ErrTerminated) // under mu, as in Cancel
 	}
+	b.mu.Unlock()
 	if f != nil {
 		f()
 	}

@@ -54,11 +54,13 @@
 //	    Backends.List.
 //	BK2: A backend's entry is written by its owner (state, query, times,
 //	    xact, xmin, application_name) and read by anyone under its own
-//	    mutex; Cancel calls the running statement's cancel function and
-//	    does nothing to an idle backend.
+//	    mutex; Cancel calls the running statement's cancel function (under
+//	    that mutex, so a function Idle or StartStatement replaced is never
+//	    called afterwards) and does nothing to an idle backend.
 //	    A client backend sums the time it spends active and idle in a
-//	    transaction from its state changes; TakeTimes hands those sums
-//	    and the time since the previous call to pg_stat_database.
+//	    transaction from its state changes; TakeTimes (or IdleTimes, as it
+//	    goes idle) hands those sums and the time since the previous call
+//	    to pg_stat_database.
 //	BK3: Terminate marks the backend terminated, cancels its statement
 //	    with ErrTerminated (57P01) and calls the owner's OnTerminate hook,
 //	    which ends the owner's transaction if the owner is between calls

@@ -6,7 +6,12 @@
 // Close); Affected reports a ModifyTable's row count; Context.Eval and
 // Context.Qual evaluate expressions with the statement's state (Eval and
 // Qual without it); Context.Stats(node) returns what a node did, for
-// EXPLAIN [ANALYZE]; DecodeRow/EncodeRow convert heap payloads.
+// EXPLAIN [ANALYZE]; DecodeRow/EncodeRow convert heap payloads. A Frame
+// holds a Context with the statement's shared state, its root and a point
+// query's node in one allocation (Frame.Init), reusable once the root is
+// closed (X5); LendRows lets such a node build every row in one Row.
+// Build runs a root Projection of plain columns over an IndexScan without
+// a filter as that scan alone, decoding only those columns (frame.go).
 //
 // Nodes (package plan) and the PostgreSQL code each mirrors:
 //
@@ -48,7 +53,11 @@
 //	    (Context.Close: CTEs, work tables, leftover temporary files).
 //	X5: A row is immutable once a Next returned it: consumers may keep it
 //	    (sorts, hash tables, tuple stores do) but never change it, so a
-//	    producer may return the same row more than once.
+//	    producer may return the same row more than once. The one exception
+//	    is asked for by the statement's consumer (LendRows: it copies each
+//	    row's values out before the next Next): the point-query node then
+//	    builds every row in one Row. Rows never point into a Frame, so a
+//	    Frame may serve another statement once its root is closed.
 //	X6: Loops that consume rows call Context.tick, which checks Ctx every
 //	    1024 rows; a cancelled statement fails with 57014.
 //	X7: An iterator implementing Rescanner replays the same rows in the
@@ -110,7 +119,10 @@
 //	    the same of window aggregates); other frames are recomputed.
 //	X19: A CTE's plan runs at most once per statement, lazily, into a
 //	    tuple store shared by every CTEScan with its ID; the rows stay
-//	    until the statement ends.
+//	    until the statement ends. A CTE that reads rows of enclosing query
+//	    levels runs once per evaluation of them instead (each sublink run
+//	    and LATERAL outer row is named by a generation on the outer-row
+//	    stack), its scans within one evaluation sharing the rows.
 //	X20: RecursiveUnion returns the non-recursive rows, then runs the
 //	    recursive term once per round, each reading the previous round's
 //	    rows through WorkTableScan, until a round yields none; without ALL

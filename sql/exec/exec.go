@@ -59,8 +59,18 @@ type Context struct {
 	// OpenIndex opens the B-tree of an index a plan names without an open
 	// tree (plan.IndexRef.Tree nil); the session sets it.
 	OpenIndex func(*plan.IndexRef) (*btree.Index, error)
+	// IndexOpener, when OpenIndex is nil, opens such trees instead (an
+	// interface holding a pointer: no closure to allocate per statement).
+	IndexOpener IndexOpener
 
-	st *stmtState
+	st    *stmtState
+	frame *Frame // the Frame holding this Context, if any (Frame.Init)
+}
+
+// IndexOpener opens the B-tree of an index a plan names without an open
+// tree (Context.IndexOpener).
+type IndexOpener interface {
+	OpenIndex(*plan.IndexRef) (*btree.Index, error)
 }
 
 // Row is a row flowing between iterators. A row returned by Next belongs
@@ -79,12 +89,15 @@ type Iter interface {
 // Build makes the iterator of a statement's plan. Closing it closes the
 // whole tree and releases the statement's shared state (Context.Close).
 func Build(ec *Context, n plan.Node) (Iter, error) {
-	it, err := ec.build(n)
+	it, err := ec.buildProjectedScan(n)
+	if it == nil && err == nil {
+		it, err = ec.build(n)
+	}
 	if err != nil {
 		ec.Close()
 		return nil, err
 	}
-	return &root{Iter: it, ec: ec}, nil
+	return ec.newRoot(it), nil
 }
 
 // build makes the iterator of one plan node and its children.

@@ -74,10 +74,14 @@ func (ec *Context) openIndex(ref *plan.IndexRef) (*btree.Index, error) {
 	if ref.Tree != nil {
 		return ref.Tree, nil
 	}
-	if ec.OpenIndex == nil {
+	open := ec.OpenIndex
+	if open == nil && ec.IndexOpener != nil {
+		open = ec.IndexOpener.OpenIndex
+	}
+	if open == nil {
 		return nil, pgerr.New(pgerr.InternalError, "index %q is not open", relName(ref))
 	}
-	t, err := ec.OpenIndex(ref)
+	t, err := open(ref)
 	if err != nil {
 		return nil, err
 	}
@@ -139,6 +143,10 @@ type evalKey struct {
 	// filterOnly: an array key on a column after the equality prefix: a
 	// membership test on each entry, so the scan stays in index order.
 	filterOnly bool
+	// settled: the bounds already hold every entry the scan reads to
+	// this key (an equality of the column's own type on the equality
+	// prefix, which both bounds carry), so match need not test it.
+	settled bool
 }
 
 var keyOpNames = map[plan.ScanKeyOp]string{plan.KeyLT: "<", plan.KeyLE: "<=", plan.KeyEQ: "=", plan.KeyGE: ">=", plan.KeyGT: ">"}
@@ -163,22 +171,43 @@ type indexCursor struct {
 	arrs  []int       // indexes in ek of array keys
 	combo []int       // current element of each array key
 	st    *pgstat.Rel // the index's idx_scan, idx_tup_read, idx_tup_fetch (XP1)
+
+	// needVals: every entry's values are decoded into vals (an index-only
+	// scan builds its rows from them); otherwise match decodes only the
+	// columns of the keys the bounds do not settle.
+	needVals bool
+	// The scan bounds' storage (bounds): the B-tree scan made from them is
+	// dropped before they are made again.
+	bnd  [2]btree.Bound
+	pbuf [4][]byte // the equality prefix
+	lbuf [5][]byte // the lower bound's values when it extends the prefix
+	ubuf [5][]byte // the upper bound's values when it extends the prefix
+	kbuf [48]byte  // the encoded bound values
 }
 
 func newIndexCursor(ec *Context, ref *plan.IndexRef, keys []plan.ScanKey, backward bool, tableCols []analyze.Column) (*indexCursor, error) {
-	tree, err := ec.openIndex(ref)
-	if err != nil {
+	c := &indexCursor{}
+	if err := c.init(ec, ref, keys, backward, tableCols); err != nil {
 		return nil, err
 	}
+	return c, nil
+}
+
+// init sets up a zero cursor (newIndexCursor, or one inside its node).
+func (c *indexCursor) init(ec *Context, ref *plan.IndexRef, keys []plan.ScanKey, backward bool, tableCols []analyze.Column) error {
+	tree, err := ec.openIndex(ref)
+	if err != nil {
+		return err
+	}
 	d := tree.Desc()
-	c := &indexCursor{ec: ec, ref: ref, tree: tree, keys: keys, backward: backward, desc: d}
+	c.ec, c.ref, c.tree, c.keys, c.backward, c.desc = ec, ref, tree, keys, backward, d
 	colT, err := indexColTypes(ref, len(d.Keys)+d.NInclude, tableCols, c.tbuf[:])
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, k := range keys {
 		if k.Col < 0 || k.Col >= len(d.Keys) {
-			return nil, pgerr.New(pgerr.InternalError, "scan key on column %d of index %q with %d key columns", k.Col, d.Name, len(d.Keys))
+			return pgerr.New(pgerr.InternalError, "scan key on column %d of index %q with %d key columns", k.Col, d.Name, len(d.Keys))
 		}
 	}
 	c.colT = colT
@@ -193,7 +222,7 @@ func newIndexCursor(ec *Context, ref *plan.IndexRef, keys []plan.ScanKey, backwa
 	} else {
 		c.st = new(pgstat.Rel)
 	}
-	return c, nil
+	return nil
 }
 
 // start evaluates the keys and positions a new B-tree scan (btrescan +
@@ -264,7 +293,13 @@ func (c *indexCursor) start() error {
 	}
 	// Array keys inside the equality prefix are iterated (one primitive
 	// scan per element); the others only filter.
-	eqCol := make([]bool, len(c.desc.Keys))
+	var eqBuf [8]bool
+	eqCol := eqBuf[:0]
+	if len(c.desc.Keys) <= len(eqBuf) {
+		eqCol = eqBuf[:len(c.desc.Keys)]
+	} else {
+		eqCol = make([]bool, len(c.desc.Keys))
+	}
 	for i := range c.ek {
 		if k := &c.ek[i]; k.op == plan.KeyEQ || k.op == plan.KeyIsNull {
 			eqCol[k.col] = true
@@ -390,7 +425,11 @@ type colBound struct {
 // on a prefix of the key columns, then the range of the next column. Keys
 // the bounds do not express are checked on each entry (match).
 func (c *indexCursor) bounds() (lower, upper *btree.Bound, empty bool, err error) {
-	var prefix [][]byte
+	prefix := c.pbuf[:0]
+	kb := c.kbuf[:0]
+	for i := range c.ek {
+		c.ek[i].settled = false
+	}
 	for col := 0; col < len(c.desc.Keys); col++ {
 		t := c.colT[col]
 		var eqv types.Datum // the equality value, when eq
@@ -448,11 +487,9 @@ func (c *indexCursor) bounds() (lower, upper *btree.Bound, empty bool, err error
 			return nil, nil, true, nil
 		}
 		enc := func(v types.Datum) []byte {
-			b := types.Encode(t, v)
-			if b == nil {
-				b = []byte{}
-			}
-			return b
+			n := len(kb)
+			kb = types.AppendEncode(kb, t, v)
+			return kb[n:len(kb):len(kb)] // never nil: an empty value is not NULL
 		}
 		switch {
 		case isNull:
@@ -469,10 +506,12 @@ func (c *indexCursor) bounds() (lower, upper *btree.Bound, empty bool, err error
 					return nil, nil, true, nil
 				}
 			}
-			if prefix == nil {
-				prefix = make([][]byte, 0, len(c.desc.Keys))
-			}
 			prefix = append(prefix, enc(eqv))
+			for i := range c.ek {
+				if k := &c.ek[i]; k.col == col && k.op == plan.KeyEQ && !k.isArr && !k.filterOnly && k.cross == nil && !k.castCol {
+					k.settled = true
+				}
+			}
 			continue
 		}
 		// The range column ends the bounds.
@@ -481,32 +520,36 @@ func (c *indexCursor) bounds() (lower, upper *btree.Bound, empty bool, err error
 		if kc.Desc {
 			first, last = hi, lo
 		}
-		mk := func(b colBound) *btree.Bound {
-			vals := append(append([][]byte(nil), prefix...), enc(b.val))
-			return &btree.Bound{Vals: vals, Inclusive: b.incl}
+		// Each bound in its own storage (c.bnd, c.lbuf/c.ubuf), the
+		// prefix shared.
+		mk := func(dst *btree.Bound, vbuf [][]byte, b colBound) *btree.Bound {
+			*dst = btree.Bound{Vals: append(append(vbuf[:0:len(vbuf)], prefix...), enc(b.val)), Inclusive: b.incl}
+			return dst
 		}
-		nullExcl := func() *btree.Bound {
-			return &btree.Bound{Vals: append(append([][]byte(nil), prefix...), nil), Inclusive: false}
+		nullExcl := func(dst *btree.Bound, vbuf [][]byte) *btree.Bound {
+			*dst = btree.Bound{Vals: append(append(vbuf[:0:len(vbuf)], prefix...), nil), Inclusive: false}
+			return dst
 		}
-		prefixBound := func() *btree.Bound {
+		prefixBound := func(dst *btree.Bound) *btree.Bound {
 			if len(prefix) == 0 {
 				return nil
 			}
-			return &btree.Bound{Vals: prefix, Inclusive: true}
+			*dst = btree.Bound{Vals: prefix, Inclusive: true}
+			return dst
 		}
 		if first.set {
-			lower = mk(first)
+			lower = mk(&c.bnd[0], c.lbuf[:], first)
 		} else if notNull && found && kc.NullsFirst {
-			lower = nullExcl()
+			lower = nullExcl(&c.bnd[0], c.lbuf[:])
 		} else {
-			lower = prefixBound()
+			lower = prefixBound(&c.bnd[0])
 		}
 		if last.set {
-			upper = mk(last)
+			upper = mk(&c.bnd[1], c.ubuf[:], last)
 		} else if notNull && found && !kc.NullsFirst {
-			upper = nullExcl()
+			upper = nullExcl(&c.bnd[1], c.ubuf[:])
 		} else {
-			upper = prefixBound()
+			upper = prefixBound(&c.bnd[1])
 		}
 		if lo.set && hi.set {
 			if cmp := types.Compare(t, lo.val, hi.val); cmp > 0 || (cmp == 0 && !(lo.incl && hi.incl)) {
@@ -518,7 +561,8 @@ func (c *indexCursor) bounds() (lower, upper *btree.Bound, empty bool, err error
 	if len(prefix) == 0 {
 		return nil, nil, false, nil
 	}
-	b := &btree.Bound{Vals: prefix, Inclusive: true} // the scan only reads its bounds
+	b := &c.bnd[0]
+	*b = btree.Bound{Vals: prefix, Inclusive: true} // the scan only reads its bounds
 	return b, b, false, nil
 }
 
@@ -581,13 +625,44 @@ func (c *indexCursor) decode(e *btree.Entry) error {
 	return nil
 }
 
-// match checks every key against an entry.
-func (c *indexCursor) match(e *btree.Entry) (bool, error) {
-	if err := c.decode(e); err != nil {
-		return false, err
+// decodeCol fills c.vals[i] from an entry.
+func (c *indexCursor) decodeCol(e *btree.Entry, i int) error {
+	c.vals[i] = nil
+	if i < len(e.Vals) && e.Vals[i] != nil {
+		v, err := types.Decode(c.colT[i], e.Vals[i])
+		if err != nil {
+			return err
+		}
+		c.vals[i] = v
 	}
+	return nil
+}
+
+// match checks every key the bounds do not settle against an entry. The
+// values of an entry are decoded whole with needVals, else only the
+// columns such keys test.
+func (c *indexCursor) match(e *btree.Entry) (bool, error) {
+	if c.needVals {
+		if err := c.decode(e); err != nil {
+			return false, err
+		}
+	}
+	var decoded uint64 // columns < 64 decoded for this entry
 	for i := range c.ek {
 		k := &c.ek[i]
+		if k.settled {
+			continue
+		}
+		if !c.needVals {
+			if bit := uint64(1) << uint(k.col); k.col >= 64 || decoded&bit == 0 {
+				if err := c.decodeCol(e, k.col); err != nil {
+					return false, err
+				}
+				if k.col < 64 {
+					decoded |= bit
+				}
+			}
+		}
 		v := c.vals[k.col]
 		switch k.op {
 		case plan.KeyIsNull:
@@ -664,18 +739,42 @@ func (c *indexCursor) compareKey(k *evalKey, v, arg types.Datum) (bool, error) {
 type indexScan struct {
 	ec      *Context
 	p       *plan.IndexScan
-	cur     *indexCursor
+	cur     *indexCursor // &curv
 	stats   *Stats
 	started bool
-	raw     [][]byte // decodeRowInto's scratch
+	raw     [][]byte   // decodeRowInto's scratch
+	tup     heap.Tuple // the tuple fetched last: its payload array is reused
+	// proj, when set, are the columns a Projection of plain columns over
+	// this scan outputs (buildProjectedIndexScan): only they are decoded,
+	// straight into the output row.
+	proj    []int
+	projBuf [maxFusedCols]int
+	// lend: every row is brow, made again by each Next (LendRows).
+	lend   bool
+	brow   Row
+	bvals  [maxFusedCols]types.Datum
+	curv   indexCursor
+	rawBuf [8][]byte
+	payBuf [64]byte // tup.Payload's first array
 }
 
 func (ec *Context) buildIndexScan(p *plan.IndexScan) (Iter, error) {
-	cur, err := newIndexCursor(ec, p.Index, p.Keys, p.Backward, p.Cols)
-	if err != nil {
+	s := &indexScan{}
+	if err := s.init(ec, p); err != nil {
 		return nil, err
 	}
-	return &indexScan{ec: ec, p: p, cur: cur, stats: ec.statsFor(p)}, nil
+	return s, nil
+}
+
+// init sets up a zero indexScan.
+func (s *indexScan) init(ec *Context, p *plan.IndexScan) error {
+	s.ec, s.p = ec, p
+	if err := s.curv.init(ec, p.Index, p.Keys, p.Backward, p.Cols); err != nil {
+		return err
+	}
+	s.cur, s.raw, s.stats = &s.curv, s.rawBuf[:0], ec.statsFor(p)
+	s.tup.Payload = s.payBuf[:0]
+	return nil
 }
 
 func (s *indexScan) Next() (*Row, error) {
@@ -690,7 +789,8 @@ func (s *indexScan) Next() (*Row, error) {
 		if err != nil || e == nil {
 			return nil, err
 		}
-		t, vis, err := s.ec.Heap.FetchUsage(s.p.Rel.Node, s.ec.Snap, e.TID, s.ec.BufUsage)
+		t := &s.tup
+		vis, err := s.ec.Heap.FetchInto(s.p.Rel.Node, s.ec.Snap, e.TID, s.ec.BufUsage, t, false)
 		if err != nil {
 			return nil, err
 		}
@@ -698,6 +798,19 @@ func (s *indexScan) Next() (*Row, error) {
 			continue
 		}
 		s.cur.st.TuplesFetched++ // idx_tup_fetch
+		if s.proj != nil {
+			var row *Row
+			if s.lend {
+				row = &s.brow
+				row.Vals = s.bvals[:len(s.proj):len(s.proj)]
+			} else {
+				row = newRow(len(s.proj))
+			}
+			if err := decodeColsInto(row.Vals, s.proj, s.p.Cols, t.Payload, &s.raw); err != nil {
+				return nil, err
+			}
+			return row, nil
+		}
 		row := newRow(len(s.p.Cols))
 		if err := decodeRowInto(row.Vals, s.p.Cols, t.Payload, &s.raw); err != nil {
 			return nil, err
@@ -743,6 +856,7 @@ type indexOnlyScan struct {
 	vmOK    bool
 	vmValid bool
 	vmUsage bufmgr.Usage // EXPLAIN BUFFERS: the map pages read
+	tup     heap.Tuple   // a heap fetch's header (its payload is not read)
 }
 
 func (ec *Context) buildIndexOnlyScan(p *plan.IndexOnlyScan) (Iter, error) {
@@ -750,6 +864,7 @@ func (ec *Context) buildIndexOnlyScan(p *plan.IndexOnlyScan) (Iter, error) {
 	if err != nil {
 		return nil, err
 	}
+	cur.needVals = true // the rows come from the entries
 	s := &indexOnlyScan{ec: ec, p: p, cur: cur, stats: ec.statsFor(p)}
 	for i := range cur.colT {
 		col := -1
@@ -782,7 +897,7 @@ func (s *indexOnlyScan) Next() (*Row, error) {
 		}
 		if !allVis {
 			s.stats.HeapFetches++
-			_, vis, err := s.ec.Heap.FetchUsage(s.p.Rel.Node, s.ec.Snap, e.TID, s.ec.BufUsage)
+			vis, err := s.ec.Heap.FetchInto(s.p.Rel.Node, s.ec.Snap, e.TID, s.ec.BufUsage, &s.tup, true)
 			if err != nil {
 				return nil, err
 			}

@@ -58,3 +58,26 @@ func decodeRowInto(out []types.Datum, cols []analyze.Column, payload []byte, raw
 	clear(r) // drop the references to the page
 	return nil
 }
+
+// decodeColsInto is decodeRowInto for the columns proj of cols only:
+// out[i] is column proj[i] of the row.
+func decodeColsInto(out []types.Datum, proj []int, cols []analyze.Column, payload []byte, raw *[][]byte) error {
+	if cap(*raw) < len(cols) {
+		*raw = make([][]byte, len(cols))
+	}
+	r := (*raw)[:len(cols)]
+	if err := tuple.DeformInto(payload, r); err != nil {
+		return err
+	}
+	defer clear(r) // drop the references to the payload
+	for i, c := range proj {
+		out[i] = nil
+		if b := r[c]; b != nil && !cols[c].Dropped {
+			var err error
+			if out[i], err = types.Decode(cols[c].T, b); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -20,9 +20,14 @@ const cancelEvery = 1024
 // (PostgreSQL's EState): the outer-row stack of sublinks, the CASE value,
 // cached sublink results, CTE and work tables, statistics and temp files.
 type stmtState struct {
-	outer   [][]types.Datum // X8: rows of the enclosing query levels
-	caseVal types.Datum     // X9: value of CaseTestExpr while a CASE runs
-	inCase  bool
+	outer [][]types.Datum // X8: rows of the enclosing query levels
+	// outerGen names each outer row's evaluation (a sublink run, a
+	// LATERAL outer row): a CTE reading outer rows is computed per
+	// evaluation (cte.go).
+	outerGen []uint64
+	gen      uint64
+	caseVal  types.Datum // X9: value of CaseTestExpr while a CASE runs
+	inCase   bool
 
 	// The maps are made on first write (a point query needs none).
 	sublinks map[*analyze.SubLink]*sublinkResult
@@ -95,6 +100,7 @@ func (ec *Context) Close() {
 	}
 	st.sublinks = nil
 	st.outer = nil
+	st.outerGen = nil
 }
 
 // Stats is what a plan node did, for EXPLAIN ANALYZE (PostgreSQL's
@@ -276,6 +282,10 @@ type root struct {
 }
 
 func (r *root) Close() {
+	if r.Iter == nil {
+		return
+	}
 	r.Iter.Close()
 	r.ec.Close()
+	r.Iter = nil // a Frame kept with its cursor does not keep the closed tree
 }

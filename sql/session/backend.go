@@ -6,10 +6,12 @@ import (
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/tuskdb/tusk/internal/base"
 	"github.com/tuskdb/tusk/internal/instance"
 	"github.com/tuskdb/tusk/internal/pgerr"
+	"github.com/tuskdb/tusk/mvcc"
 )
 
 // A session is a backend (S9-S11): it registers in the instance's backend
@@ -152,13 +154,14 @@ func (s *Session) startCall(ctx context.Context, sql string) context.Context {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	sctx := &stmtCtx{Context: ctx}
+	sctx := s.reuseStmtCtx(ctx)
 	if h := TestHookInterrupt; h != nil {
 		sctx.hook = func() { h(s.id, sql) }
 	}
-	cancel := sctx.cancel
+	cancel := s.sctxCancel
 	s.stmtCancel = cancel
 	s.queryText = sql
+	s.idleReported.ok = false
 	s.be.StartStatement(sql, s.xact, !s.inBlock, cancel)
 	return sctx
 }
@@ -178,6 +181,32 @@ type stmtCtx struct {
 	done   chan struct{} // made by Done (a statement that never waits needs none), closed by cancel
 	cause  error
 	merged chan struct{} // Done's channel when the caller's context has one
+}
+
+// reuseStmtCtx returns the session's statement context set up for a new
+// call on ctx. The previous call's is reused when nothing can reach it
+// any more: the session reported idle since (reportIdle, so the backend
+// dropped its cancel function, and Backend.Cancel calls it only under the
+// backend's lock, BK2) and no one asked for its Done channel (whose
+// goroutine may still wait). Otherwise a new one is made. The statement
+// that used it is over: its cursor was closed (S1).
+func (s *Session) reuseStmtCtx(ctx context.Context) *stmtCtx {
+	c := s.sctx
+	if c != nil && s.stmtCancel == nil {
+		c.mu.Lock()
+		ok := c.done == nil && c.merged == nil
+		if ok {
+			c.Context, c.hook, c.cause = ctx, nil, nil
+			c.canceled.Store(false)
+		}
+		c.mu.Unlock()
+		if ok {
+			return c
+		}
+	}
+	c = &stmtCtx{Context: ctx}
+	s.sctx, s.sctxCancel = c, c.cancel
+	return c
 }
 
 func (c *stmtCtx) cancel(cause error) {
@@ -254,17 +283,50 @@ func (s *Session) reportIdle() {
 	if !s.inBlock {
 		x = nil
 	}
-	s.be.Idle(state, x, xmin)
-	if x == nil {
-		s.reportSessionTimes() // pgstat_report_stat when idle outside a transaction
+	if r := &s.idleReported; r.ok && r.state == state && r.x == x && r.xmin == xmin {
+		// The backend shows this already and nothing changed it since
+		// (startCall and reportSnapshot clear ok): a call between
+		// statements (Status, Usable) reports nothing new.
+		s.reportAppName()
+		return
 	}
-	if name, err := s.Settings.Get("application_name"); err == nil {
-		s.be.SetAppName(name)
+	s.idleReported = idleReport{ok: true, state: state, x: x, xmin: xmin}
+	// pgstat_report_stat when idle outside a transaction: the times are
+	// taken with the state change, under one clock reading; a call that
+	// finds the session idle already (Status, Usable) leaves them to the
+	// next report.
+	took := false
+	var session, active, idle time.Duration
+	if x == nil && s.inst.Stats != nil {
+		session, active, idle, took = s.be.IdleTimes(state, x, xmin, true)
+	} else {
+		s.be.IdleTimes(state, x, xmin, false)
+	}
+	if took {
+		s.inst.Stats.ReportSessionTimes(session, active, idle)
+	}
+	s.reportAppName()
+}
+
+// idleReport is what reportIdle last gave the backend.
+type idleReport struct {
+	ok    bool
+	state string
+	x     *mvcc.Xact
+	xmin  base.XID
+}
+
+// reportAppName gives the backend application_name when it changed.
+func (s *Session) reportAppName() {
+	if f := s.settingsCached(); f.appOK && (!f.appReportedSet || f.appReported != f.appName) {
+		s.be.SetAppName(f.appName)
+		f.appReported, f.appReportedSet = f.appName, true
 	}
 }
 
 // reportSnapshot records the statement's transaction and snapshot xmin.
 func (s *Session) reportSnapshot(xmin base.XID) {
+	s.idleReported.ok = false
 	s.be.SetXact(s.xact, xmin)
 }
 

@@ -150,6 +150,19 @@
 //	    pg_class.relpages/reltuples/relallvisible; pruning dead tuples and
 //	    freezing are the maintenance issue's, so a page with a dead tuple
 //	    stays not all-visible.
+//	S12: What a statement reuses of the previous one's memory is only
+//	    what nothing can reach any more (fastpath.go, backend.go): the
+//	    statement context once the session reported idle (the backend
+//	    calls a cancel function only under its lock, and Idle dropped it)
+//	    and no one waited on its Done channel; the transaction after
+//	    endXact ended it (mvcc.BeginReusing: committed or aborted, left
+//	    the catalog's and manager's tables; others only read its XID); a
+//	    READ COMMITTED statement snapshot after the cursor that owned it
+//	    closed its iterators (Cursor.Close; a failed or abandoned cursor
+//	    gives nothing back). Per statement, the cursor, its executor
+//	    context (exec.Frame), the parameter values and the index opener
+//	    are one allocation, never reused: rows and the cursor a caller
+//	    keeps stay as they were.
 //	PC1-PC4: The plan cache (plancache.go): a repeated SQL text reuses its
 //	    parse tree, and its generic plan while no catalog change has
 //	    committed and no setting changed; statements with parameters get

@@ -55,28 +55,14 @@ func indexDesc(name string, table *catalog.Relation, ix *catalog.Index) (btree.D
 func compareEncoded(t *types.T) func(a, b []byte) int {
 	// Fast paths for the common key types: their encodings are
 	// little-endian integers (types.Encode) or UTF-8 bytes in C order.
-	fixed := func(n int, signed func([]byte) int64) func(a, b []byte) int {
-		return func(a, b []byte) int {
-			if len(a) != n || len(b) != n {
-				return cmpLen(len(a) == n, len(b) == n)
-			}
-			x, y := signed(a), signed(b)
-			switch {
-			case x < y:
-				return -1
-			case x > y:
-				return 1
-			}
-			return 0
-		}
-	}
+	// Each is one function (the B-tree descent calls it per key).
 	switch t {
 	case types.Int2:
-		return fixed(2, func(b []byte) int64 { return int64(int16(binary.LittleEndian.Uint16(b))) })
+		return compareInt2
 	case types.Int4, types.Date:
-		return fixed(4, func(b []byte) int64 { return int64(int32(binary.LittleEndian.Uint32(b))) })
+		return compareInt4
 	case types.Int8, types.Timestamp, types.Timestamptz:
-		return fixed(8, func(b []byte) int64 { return int64(binary.LittleEndian.Uint64(b)) })
+		return compareInt8
 	case types.Text, types.Varchar:
 		return bytes.Compare
 	}
@@ -93,6 +79,37 @@ func compareEncoded(t *types.T) func(a, b []byte) int {
 		}
 		return types.Compare(t, da, db)
 	}
+}
+
+func compareInt2(a, b []byte) int {
+	if len(a) != 2 || len(b) != 2 {
+		return cmpLen(len(a) == 2, len(b) == 2)
+	}
+	return cmpInt(int64(int16(binary.LittleEndian.Uint16(a))), int64(int16(binary.LittleEndian.Uint16(b))))
+}
+
+func compareInt4(a, b []byte) int {
+	if len(a) != 4 || len(b) != 4 {
+		return cmpLen(len(a) == 4, len(b) == 4)
+	}
+	return cmpInt(int64(int32(binary.LittleEndian.Uint32(a))), int64(int32(binary.LittleEndian.Uint32(b))))
+}
+
+func compareInt8(a, b []byte) int {
+	if len(a) != 8 || len(b) != 8 {
+		return cmpLen(len(a) == 8, len(b) == 8)
+	}
+	return cmpInt(int64(binary.LittleEndian.Uint64(a)), int64(binary.LittleEndian.Uint64(b)))
+}
+
+func cmpInt(x, y int64) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
 }
 
 // cmpLen orders well-formed values before malformed ones (BT12).

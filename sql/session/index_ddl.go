@@ -319,24 +319,35 @@ func (s *Session) rebuildIndex(ctx context.Context, snap *mvcc.Snapshot, table *
 // openIndexRef opens the B-tree of an index a plan names without an open
 // tree (exec.Context.OpenIndex).
 func (s *Session) openIndexRef(snap *mvcc.Snapshot) func(ref *plan.IndexRef) (*btree.Index, error) {
-	return func(ref *plan.IndexRef) (*btree.Index, error) {
-		if ref.Info == nil {
-			return nil, pgerr.New(pgerr.InternalError, "index reference without pg_index entry")
-		}
-		table, err := s.reloadRelation(snap, ref.Info.Table)
-		if err != nil {
-			return nil, err
-		}
-		if table == nil {
-			return nil, pgerr.New(pgerr.UndefinedTable, "could not open relation with OID %d", ref.Info.Table)
-		}
-		info := *ref.Info
-		if info.Rel == nil {
-			info.Rel = ref.Rel
-		}
-		bt, _, err := s.openIndex(table, &info)
-		return bt, err
+	return indexOpener{s, snap}.OpenIndex
+}
+
+// indexOpener is openIndexRef as an exec.IndexOpener: a statement keeps it
+// in its own allocation (query) instead of a closure.
+type indexOpener struct {
+	s    *Session
+	snap *mvcc.Snapshot
+}
+
+// OpenIndex implements exec.IndexOpener.
+func (o indexOpener) OpenIndex(ref *plan.IndexRef) (*btree.Index, error) {
+	s, snap := o.s, o.snap
+	if ref.Info == nil {
+		return nil, pgerr.New(pgerr.InternalError, "index reference without pg_index entry")
 	}
+	table, err := s.reloadRelation(snap, ref.Info.Table)
+	if err != nil {
+		return nil, err
+	}
+	if table == nil {
+		return nil, pgerr.New(pgerr.UndefinedTable, "could not open relation with OID %d", ref.Info.Table)
+	}
+	info := *ref.Info
+	if info.Rel == nil {
+		info.Rel = ref.Rel
+	}
+	bt, _, err := s.openIndex(table, &info)
+	return bt, err
 }
 
 // renameInIndexes rewrites the expression and predicate texts of rel's

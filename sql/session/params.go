@@ -13,10 +13,20 @@ import (
 // bindParams converts Go argument values to datums of the parameters'
 // types, as PostgreSQL's Bind converts text-format parameters.
 func bindParams(ptypes []*types.T, args []any) ([]types.Datum, error) {
+	return bindParamsInto(nil, ptypes, args)
+}
+
+// bindParamsInto is bindParams appending to dst (of length 0), whose
+// array the caller owns for as long as the statement runs.
+func bindParamsInto(dst []types.Datum, ptypes []*types.T, args []any) ([]types.Datum, error) {
 	if len(args) < len(ptypes) {
 		return nil, pgerr.New(pgerr.ProtocolViolation, "bind message supplies %d parameters, but prepared statement requires %d", len(args), len(ptypes))
 	}
-	out := make([]types.Datum, len(args))
+	out := dst[:0]
+	if cap(out) < len(args) {
+		out = make([]types.Datum, 0, len(args))
+	}
+	out = out[:len(args)]
 	for i, a := range args {
 		t := types.Text
 		if i < len(ptypes) {
@@ -68,7 +78,7 @@ func FromGo(v any, t *types.T) (types.Datum, error) {
 	case int32:
 		d, from = int64(x), types.Int8
 	case int64:
-		d, from = x, types.Int8
+		d, from = v, types.Int8 // v holds x: no new box
 	case uint:
 		if uint64(x) > math.MaxInt64 {
 			return nil, pgerr.New(pgerr.NumericValueOutOfRange, "value %d is out of range for type bigint", x)
@@ -96,6 +106,14 @@ func FromGo(v any, t *types.T) (types.Datum, error) {
 	}
 	if from == t {
 		return d, nil
+	}
+	if from == types.Int8 && (t == types.Int4 || t == types.Int2) {
+		// In range, the cast returns the same int64 (types castFromInt):
+		// keep d's box.
+		n := d.(int64)
+		if t == types.Int4 && n >= math.MinInt32 && n <= math.MaxInt32 || t == types.Int2 && n >= math.MinInt16 && n <= math.MaxInt16 {
+			return d, nil
+		}
 	}
 	if types.CastContext(from, t) == 0 {
 		// Go through the text form, as a text-format parameter would.

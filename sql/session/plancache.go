@@ -61,21 +61,33 @@ const customPlansFirst = 5
 // by cachedPlanFor when the statement runs.
 func (s *Session) cachedStmt(sql string) ast.Stmt {
 	if cp := s.plans[sql]; cp != nil {
+		s.lastPlanSQL, s.lastPlan = sql, cp // for cachedPlanFor
 		return cp.stmt
 	}
+	s.lastPlanSQL, s.lastPlan = "", nil
 	return nil
+}
+
+// cachedPlanEntry returns s.plans[key], without the map lookup when cachedStmt
+// just found it (every change of s.plans forgets that).
+func (s *Session) cachedPlanEntry(key string) *cachedPlan {
+	if cp := s.lastPlan; cp != nil && s.lastPlanSQL == key {
+		return cp
+	}
+	return s.plans[key]
 }
 
 // cachedPlanFor returns the cached analysis and plan of st (the statement
 // of SQL text key) when they are still valid for snap (PC1).
 func (s *Session) cachedPlanFor(key string, st ast.Stmt, snap *mvcc.Snapshot) *cachedPlan {
-	cp := s.plans[key]
+	cp := s.cachedPlanEntry(key)
 	if cp == nil || cp.stmt != st || cp.gen != s.Settings.gen {
 		return nil
 	}
 	epoch, ok := s.inst.Catalog.PlanEpoch(s.xact, snap)
 	if !ok || epoch != cp.epoch {
 		delete(s.plans, key)
+		s.lastPlanSQL, s.lastPlan = "", nil
 		return nil
 	}
 	return cp
@@ -99,6 +111,7 @@ func (s *Session) notePlan(key string, st ast.Stmt, q *analyze.Query, p *plan.St
 		}
 		cp = &cachedPlan{stmt: st, epoch: epoch, gen: gen}
 		s.plans[key] = cp
+		s.lastPlanSQL, s.lastPlan = "", nil
 	}
 	if !custom {
 		cp.q, cp.p, cp.cols = q, p, planColumns(p)

@@ -69,6 +69,23 @@ type Session struct {
 	queryText  string // the running (or last) query text
 	// lastExplain is the tree the last EXPLAIN built (explain.go).
 	lastExplain *explain.Explain
+
+	// What the next statement reuses (doc.go S12): the statement context
+	// (reuseStmtCtx) and its cancel function, an ended transaction and a
+	// statement snapshot no one uses any more.
+	sctx       *stmtCtx
+	sctxCancel func(cause error)
+	xactFree   *mvcc.Xact
+	snapFree   *mvcc.Snapshot
+	memFree    *stmtMem
+	// idleReported is what the backend shows since the last idle report
+	// (reportIdle).
+	idleReported idleReport
+	// cursorDst is QueryCursor's dst while its statement runs.
+	cursorDst *Cursor
+	// lastPlan is s.plans[lastPlanSQL] as cachedStmt last found it.
+	lastPlan    *cachedPlan
+	lastPlanSQL string
 }
 
 // New starts a session on an instance.
@@ -118,6 +135,44 @@ type Cursor struct {
 	err      error
 	implicit bool // the statement runs in its own transaction (S2)
 	modify   bool // INSERT/UPDATE/DELETE: the count is of rows changed
+	// snap is the statement's own snapshot (statementSnapshot) and mem
+	// its executor's memory (takeStmtMem), given back to the session for
+	// reuse when the cursor closes normally (S12).
+	snap *mvcc.Snapshot
+	mem  *stmtMem
+}
+
+// stmtMem is a statement's executor context, parameter values and index
+// opener: one allocation, which the next statement reuses once the cursor
+// that used it closed (S12).
+type stmtMem struct {
+	f      exec.Frame
+	params [4]types.Datum
+	opener indexOpener
+}
+
+// takeStmtMem returns zeroed memory for a statement's executor: what the
+// last normally closed cursor gave back (zeroed then, so it keeps nothing
+// of its statement alive), else new.
+func (s *Session) takeStmtMem() *stmtMem {
+	m := s.memFree
+	if m == nil {
+		return new(stmtMem)
+	}
+	s.memFree = nil
+	return m
+}
+
+// LendRows tells the cursor that its caller reads each row Next returns
+// before the next call of Next (or Close) and keeps neither the row nor
+// its slice, only the values in it: the executor may then build every
+// row in the same slice (exec.LendRows). Call it before the first Next.
+func (c *Cursor) LendRows() {
+	c.s.enter() // S9: a terminating goroutine may close c.it (S10)
+	defer c.s.leave(nil)
+	if c.it != nil {
+		exec.LendRows(c.it)
+	}
 }
 
 // Columns returns the result columns (empty for statements without rows).
@@ -225,6 +280,15 @@ func (c *Cursor) Close() (err error) {
 		c.it = nil
 	}
 	c.done = true
+	// The statement is over: its iterators, the only users of its
+	// snapshot and executor memory, are closed (S12).
+	if c.snap != nil {
+		c.s.snapFree, c.snap = c.snap, nil
+	}
+	if c.mem != nil {
+		*c.mem = stmtMem{}
+		c.s.memFree, c.mem = c.mem, nil
+	}
 	return c.s.statementDone()
 }
 
@@ -252,7 +316,16 @@ func (s *Session) Exec(ctx context.Context, sql string, args []any) (_ *Cursor, 
 
 // Query runs the statements in sql; all but the last run to completion and
 // the last one's cursor is returned open (S1: close it before the next call).
-func (s *Session) Query(ctx context.Context, sql string, args []any) (_ *Cursor, err error) {
+func (s *Session) Query(ctx context.Context, sql string, args []any) (*Cursor, error) {
+	return s.QueryCursor(ctx, sql, args, nil)
+}
+
+// QueryCursor is Query letting the caller provide the memory of the
+// cursor: dst, a zero Cursor (e.g. inside the caller's own result
+// object), becomes the cursor of a single SELECT, INSERT, UPDATE or
+// DELETE; other statements return cursors of their own. Use the cursor
+// returned, whichever it is; dst must not be used otherwise.
+func (s *Session) QueryCursor(ctx context.Context, sql string, args []any, dst *Cursor) (_ *Cursor, err error) {
 	s.enter() // s.call() without its closure
 	defer s.leave(&err)
 	if s.closed {
@@ -277,8 +350,9 @@ func (s *Session) Query(ctx context.Context, sql string, args []any) (_ *Cursor,
 	s.planKey = ""
 	if len(stmts) == 1 {
 		s.planKey = sql
+		s.cursorDst = dst // taken by query
 	}
-	defer func() { s.planKey = "" }()
+	defer func() { s.planKey, s.cursorDst = "", nil }()
 	if len(stmts) == 0 {
 		return &Cursor{s: s, tag: "", done: true}, nil
 	}
@@ -314,17 +388,37 @@ func (s *Session) begin() {
 	if s.xact != nil {
 		return
 	}
-	iso, _ := s.Settings.Get("default_transaction_isolation")
+	iso := s.settingsCached().isolation
 	if s.isolation != "" {
 		iso = s.isolation
 	}
 	s.isolation = iso
-	s.xact = s.inst.Xacts.Begin(mvcc.XactOptions{SynchronousCommit: s.syncCommit()})
+	// The session's last transaction is over and nothing acts for it any
+	// more (endXact): its memory serves the new one.
+	s.xact = s.inst.Xacts.BeginReusing(mvcc.XactOptions{SynchronousCommit: s.syncCommit()}, s.xactFree)
+	s.xactFree = nil
 }
 
 func (s *Session) syncCommit() bool {
-	v, _ := s.Settings.Get("synchronous_commit")
-	return v != "off"
+	return s.settingsCached().syncCommit
+}
+
+// statementSnapshot is snapshot for a statement whose cursor hands the
+// snapshot back when it closes (query, Cursor.Close): a READ COMMITTED
+// snapshot is then taken into the one the last such cursor gave back;
+// owned reports that the snapshot is the statement's own to give back.
+func (s *Session) statementSnapshot() (snap *mvcc.Snapshot, owned bool) {
+	if s.isolation == "read committed" || s.isolation == "" {
+		if f := s.snapFree; f != nil {
+			s.snapFree = nil
+			snap = s.inst.Xacts.GetSnapshotInto(s.xact, f)
+		} else {
+			snap = s.inst.Xacts.GetSnapshot(s.xact)
+		}
+		s.reportSnapshot(snap.Xmin)
+		return snap, true
+	}
+	return s.snapshot(), false // its Xip is s.snap's
 }
 
 // snapshot returns the statement's snapshot (S3).
@@ -402,6 +496,11 @@ func (s *Session) endXact(commit bool) error {
 		return nil
 	}
 	s.xact, s.snap, s.inBlock, s.failed, s.isolation = nil, nil, false, false, ""
+	defer func() {
+		// x has ended (committed or aborted: BeginReusing checks) and the
+		// session keeps no use of it: the next transaction reuses it.
+		s.xactFree = x
+	}()
 	var err error
 	if commit {
 		x.SetSynchronousCommit(s.syncCommit())
@@ -579,7 +678,7 @@ func (s *Session) dispatch(ctx context.Context, st ast.Stmt, args []any) (*Curso
 }
 
 func (s *Session) query(ctx context.Context, st ast.Stmt, args []any, ptypes []*types.T) (*Cursor, error) {
-	snap := s.snapshot()
+	snap, ownSnap := s.statementSnapshot()
 	key := s.planKey
 	s.planKey = "" // statements this one runs (EXECUTE's arguments) are not it
 	var q *analyze.Query
@@ -587,9 +686,10 @@ func (s *Session) query(ctx context.Context, st ast.Stmt, args []any, ptypes []*
 	var params []types.Datum
 	var cols []Column
 	var err error
+	both := s.takeStmtMem()
 	if cp := s.cachedPlan(key, st, ptypes, snap); cp != nil && cp.p != nil {
 		q, p, cols = cp.q, cp.p, cp.cols
-		if params, err = bindParams(q.Params, args); err != nil {
+		if params, err = bindParamsInto(both.params[:0], q.Params, args); err != nil {
 			return nil, err
 		}
 	} else {
@@ -608,7 +708,7 @@ func (s *Session) query(ctx context.Context, st ast.Stmt, args []any, ptypes []*
 		if q, err = analyze.Analyze(st, env); err != nil {
 			return nil, err
 		}
-		if params, err = bindParams(q.Params, regclassParams(env, q.Params, args)); err != nil {
+		if params, err = bindParamsInto(both.params[:0], q.Params, regclassParams(env, q.Params, args)); err != nil {
 			return nil, err
 		}
 		// With parameters this is a custom plan: its estimates use their
@@ -638,21 +738,26 @@ func (s *Session) query(ctx context.Context, st ast.Stmt, args []any, ptypes []*
 			})
 		}
 	}
-	both := &struct { // the cursor and its executor context in one allocation
-		c  Cursor
-		ec exec.Context
-	}{}
-	ec := &both.ec
-	*ec = exec.Context{Ctx: ctx, Heap: s.inst.Heap, Xact: s.xact, Snap: snap, Params: params, Xacts: s.inst.Xacts, PgStat: s.pgStat(),
+	both.f.Context = exec.Context{Ctx: ctx, Heap: s.inst.Heap, Xact: s.xact, Snap: snap, Params: params, Xacts: s.inst.Xacts, PgStat: s.pgStat(),
 		SerializableConflicts: s.isolation != "read committed",
 		WorkMem:               s.workMemCached(), TempFS: s.inst.FS, TempDir: s.tempDir()}
-	ec.OpenIndex = s.openIndexRef(snap) // index_ddl.go
+	ec := both.f.Init()
+	both.opener = indexOpener{s, snap}
+	ec.IndexOpener = &both.opener // index_ddl.go
 	it, err := exec.Build(ec, p.Root)
 	if err != nil {
 		return nil, err
 	}
-	c := &both.c
-	*c = Cursor{s: s, it: it, modify: q.Cmd != analyze.CmdSelect, cols: cols}
+	c := s.cursorDst
+	if c != nil {
+		s.cursorDst = nil
+	} else {
+		c = new(Cursor)
+	}
+	*c = Cursor{s: s, it: it, modify: q.Cmd != analyze.CmdSelect, cols: cols, mem: both}
+	if ownSnap {
+		c.snap = snap
+	}
 	if c.cols == nil {
 		c.cols = planColumns(p)
 	}
