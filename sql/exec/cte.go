@@ -1,8 +1,11 @@
 package exec
 
 import (
+	"slices"
+
 	"github.com/tuskdb/tusk/internal/pgerr"
 	"github.com/tuskdb/tusk/sql/plan"
+	"github.com/tuskdb/tusk/sql/types"
 )
 
 // cteState is one common table expression of a statement (X19): its plan
@@ -14,6 +17,28 @@ type cteState struct {
 	it    Iter
 	store *tupleStore
 	done  bool
+	// correlated: the plan reads rows of enclosing query levels, so its
+	// rows belong to the evaluation named by gens (the outer-row stack's
+	// outerGen when it was made); a scan built under another evaluation
+	// starts it afresh (PostgreSQL rescans a CTE whose parameters changed).
+	correlated bool
+	gens       []uint64
+}
+
+func (st *stmtState) pushOuter(row []types.Datum, gen uint64) {
+	st.outer = append(st.outer, row)
+	st.outerGen = append(st.outerGen, gen)
+}
+
+func (st *stmtState) popOuter() {
+	st.outer = st.outer[:len(st.outer)-1]
+	st.outerGen = st.outerGen[:len(st.outerGen)-1]
+}
+
+// newGen names a new evaluation for pushOuter.
+func (st *stmtState) newGen() uint64 {
+	st.gen++
+	return st.gen
 }
 
 func (c *cteState) close() {
@@ -52,8 +77,15 @@ func (c *cteState) pull() (bool, error) {
 func (ec *Context) buildCTEScan(p *plan.CTEScan) Iter {
 	st := ec.state()
 	c := st.ctes[p.ID]
+	if c != nil && c.correlated && !slices.Equal(c.gens, st.outerGen) {
+		c.close() // the scans of the last evaluation are closed by now
+		c = nil
+	}
 	if c == nil {
 		c = &cteState{ec: ec, plan: p.Plan, store: newTupleStore(ec, ec.statsFor(p))}
+		if c.correlated = planRefsOuter(p.Plan, 0); c.correlated {
+			c.gens = slices.Clone(st.outerGen)
+		}
 		if st.ctes == nil {
 			st.ctes = map[int]*cteState{}
 		}

@@ -136,18 +136,18 @@ type lateralInner struct {
 	n      plan.Node
 	it     Iter
 	row    []types.Datum // the current outer row
+	gen    uint64        // its evaluation (stmtState.outerGen)
 	pushed bool
 }
 
 func (s *lateralInner) push(row []types.Datum) {
-	s.ec.state().outer = append(s.ec.state().outer, row)
+	s.ec.state().pushOuter(row, s.gen)
 	s.pushed = true
 }
 
 func (s *lateralInner) pop() {
 	if s.pushed {
-		st := s.ec.state()
-		st.outer = st.outer[:len(st.outer)-1]
+		s.ec.state().popOuter()
 		s.pushed = false
 	}
 }
@@ -168,6 +168,7 @@ func (s *lateralInner) next() (*Row, error) {
 
 func (s *lateralInner) rewind(outer []types.Datum) error {
 	s.row = outer
+	s.gen = s.ec.state().newGen()
 	if s.it != nil && outer != nil && canRescanParams(s.it) {
 		// X26: restart the inner side with the new outer row instead of
 		// building it again.
@@ -376,6 +377,7 @@ type hashJoin struct {
 	outerRd  *tempReader
 	cur      *Row
 	curKeys  []types.Datum
+	okBuf    []types.Datum // the outer row's keys (curKeys), refilled per outer row
 	cands    []int32
 	ci       int
 	matched  bool
@@ -429,13 +431,29 @@ func (j *hashJoin) batchOf(h uint64) int { return int(rehash(h, 0) & uint64(j.nb
 
 // innerKeys evaluates InnerKeys and their hash.
 func (j *hashJoin) keys(r *Row, outer bool) ([]types.Datum, uint64, error) {
-	es, ts := j.p.InnerKeys, j.innerT
+	var (
+		ks  []types.Datum
+		err error
+	)
+	ts := j.innerT
 	if outer {
-		es, ts = j.p.OuterKeys, j.outerT
+		// An outer row's keys are used until the next outer row is read:
+		// one buffer serves them all.
+		ts = j.outerT
+		if cap(j.okBuf) < len(j.p.OuterKeys) {
+			j.okBuf = make([]types.Datum, len(j.p.OuterKeys))
+		}
+		ks = j.okBuf[:len(j.p.OuterKeys)]
+		for i, e := range j.p.OuterKeys {
+			if ks[i], err = j.ec.Eval(e, r.Vals); err != nil {
+				return nil, 0, err
+			}
+		}
+	} else if ks, err = j.ec.evalAll(j.p.InnerKeys, r.Vals); err != nil {
+		return nil, 0, err
 	}
-	ks, err := j.ec.evalAll(es, r.Vals)
-	if err != nil || hasNull(ks) {
-		return ks, 0, err
+	if hasNull(ks) {
+		return ks, 0, nil
 	}
 	return ks, keysHash(ts, ks), nil
 }

@@ -38,8 +38,8 @@ func (ec *Context) evalSubLink(x *analyze.SubLink, row []types.Datum) (types.Dat
 	if !ok || stmt == nil || stmt.Root == nil {
 		return nil, pgerr.New(pgerr.InternalError, "subquery has no plan")
 	}
-	st.outer = append(st.outer, row)
-	defer func() { st.outer = st.outer[:len(st.outer)-1] }()
+	st.pushOuter(row, st.newGen())
+	defer st.popOuter()
 	it, err := ec.build(stmt.Root)
 	if err != nil {
 		return nil, err
