@@ -65,19 +65,42 @@ type Scan struct {
 	Pages int
 }
 
-// NewScan starts a scan (nothing is read until Next).
-func (ix *Index) NewScan(opts ScanOptions) (*Scan, error) {
-	for _, b := range []*Bound{opts.Lower, opts.Upper} {
+func (ix *Index) checkBounds(opts ScanOptions) error {
+	for _, b := range [2]*Bound{opts.Lower, opts.Upper} {
 		if b != nil && (len(b.Vals) == 0 || len(b.Vals) > ix.nkeys) {
-			return nil, pgerr.New(pgerr.InvalidParameterValue, "index %q: a scan bound needs 1 to %d values, got %d",
+			return pgerr.New(pgerr.InvalidParameterValue, "index %q: a scan bound needs 1 to %d values, got %d",
 				ix.desc.Name, ix.nkeys, len(b.Vals))
 		}
 	}
-	s := &Scan{ix: ix, opts: opts}
-	s.w = &s.wbuf // one allocation for the scan and its work
+	return nil
+}
+
+// NewScan starts a scan (nothing is read until Next).
+func (ix *Index) NewScan(opts ScanOptions) (*Scan, error) {
+	if err := ix.checkBounds(opts); err != nil {
+		return nil, err
+	}
+	s := new(Scan) // one allocation for the scan and its work
+	ix.initScan(s, opts)
+	return s, nil
+}
+
+// InitScan is NewScan in memory the caller owns (a scan node reusing one
+// Scan for its rescans). Whatever s held is dropped: the entries its last
+// scan returned are no longer valid.
+func (ix *Index) InitScan(s *Scan, opts ScanOptions) error {
+	if err := ix.checkBounds(opts); err != nil {
+		return err
+	}
+	ix.initScan(s, opts)
+	return nil
+}
+
+func (ix *Index) initScan(s *Scan, opts ScanOptions) {
+	*s = Scan{ix: ix, opts: opts}
+	s.w = &s.wbuf
 	ix.initWork(s.w, nil)
 	s.w.usage = opts.Usage
-	return s, nil
 }
 
 // Next returns the next entry, or nil at the end or on error (see Err).

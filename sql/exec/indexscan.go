@@ -166,6 +166,7 @@ type indexCursor struct {
 	vbuf  [4]types.Datum // vals' backing array for small indexes
 	tbuf  [4]*types.T    // colT's backing array for small indexes
 	sc    *btree.Scan
+	scBuf btree.Scan // sc's memory: each open starts the scan in it again
 	empty bool // the keys can match nothing
 	vals  []types.Datum
 	arrs  []int       // indexes in ek of array keys
@@ -362,8 +363,10 @@ func (c *indexCursor) open() error {
 		}
 		if !empty {
 			c.st.NumScans++ // pgstat_count_index_scan in _bt_first, once the keys can match
-			c.sc, err = c.tree.NewScan(btree.ScanOptions{Lower: lower, Upper: upper, Backward: c.backward, Usage: c.ec.BufUsage})
-			return err
+			// The entries of the last scan were consumed (next copies
+			// what it keeps): its memory starts the new one.
+			c.sc = &c.scBuf
+			return c.tree.InitScan(c.sc, btree.ScanOptions{Lower: lower, Upper: upper, Backward: c.backward, Usage: c.ec.BufUsage})
 		}
 		if !c.advance() {
 			c.empty = true
