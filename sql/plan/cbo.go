@@ -12,7 +12,7 @@ import (
 func (p *planner) planFromCBO() (*joinRel, []analyze.Expr, bool, error) {
 	q := p.q
 	o := p.opt
-	where, err := analyze.Simplify(q.Where)
+	where, err := simplifyWhere(p.bindParams(q.Where))
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -706,7 +706,7 @@ func (p *planner) uniqueSemi(it *item) *baseRel {
 // subquery (the rule-based scan handles it).
 func (p *planner) planModifyScan() (Node, bool, error) {
 	q := p.q
-	where, err := analyze.Simplify(q.Where)
+	where, err := simplifyWhere(p.bindParams(q.Where))
 	if err != nil {
 		return nil, true, err
 	}

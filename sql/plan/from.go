@@ -165,7 +165,7 @@ func (p *planner) planFrom() (Node, layout, error) {
 	}
 	q := p.q
 	var quals []*qual
-	where, err := analyze.Simplify(q.Where)
+	where, err := simplifyWhere(p.bindParams(q.Where))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -210,7 +210,7 @@ func (p *planner) fix(e analyze.Expr, lay layout) (analyze.Expr, error) {
 	saved := p.cur
 	p.cur = lay
 	defer func() { p.cur = saved }()
-	e, err := analyze.Simplify(e)
+	e, err := analyze.Simplify(p.bindParams(e))
 	if err != nil {
 		return nil, err
 	}

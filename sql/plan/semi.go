@@ -118,7 +118,7 @@ func (p *planner) tryPullUp(c analyze.Expr) (*item, bool) {
 		})
 	}
 	var inner, semiQuals []analyze.Expr
-	where, err := analyze.Simplify(sq.Where)
+	where, err := simplifyWhere(p.bindParams(sq.Where))
 	if err != nil {
 		return nil, false
 	}

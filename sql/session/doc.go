@@ -166,6 +166,7 @@
 //	PC1-PC4: The plan cache (plancache.go): a repeated SQL text reuses its
 //	    parse tree, and its generic plan while no catalog change has
 //	    committed and no setting changed; statements with parameters get
-//	    custom plans (estimates from the values) until the generic plan is
+//	    custom plans (the values bound as constants, folded and used by
+//	    the estimates) until the generic plan is
 //	    shown not to cost more, as PostgreSQL's choose_custom_plan.
 package session

@@ -31,7 +31,7 @@ import (
 // emptied when full.
 //
 // PC4: A statement with parameters is planned with their values first
-// (custom plans: the estimates use the values, the plan still reads $n),
+// (custom plans: the values are constants in the plan, plan.bindParams),
 // as PostgreSQL's plan cache does: after five custom plans the generic
 // plan is made once and used from then on if it costs less than the
 // custom plans did on average, their planning included; otherwise every
