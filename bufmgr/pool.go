@@ -191,7 +191,7 @@ func (s *relStats) snapshot() Stats {
 
 type partition struct {
 	mu sync.RWMutex
-	m  map[base.BufferTag]int32
+	m  bufTable
 }
 
 // Pool is the shared buffer pool: a fixed set of buffers, a buffer table
@@ -252,7 +252,7 @@ func NewPool(opts PoolOptions) *Pool {
 		p.free[n-1-i] = int32(i) // buffer 0 is handed out first
 	}
 	for i := range p.parts {
-		p.parts[i].m = make(map[base.BufferTag]int32)
+		p.parts[i].m = newBufTable(2*n/numPartitions + 8)
 	}
 	return p
 }
@@ -264,10 +264,7 @@ func (p *Pool) NBuffers() int { return len(p.bufs) }
 func (p *Pool) Smgr() *Smgr { return p.smgr }
 
 func partOf(tag base.BufferTag) int {
-	h := uint32(tag.Node.Rel)*0x9E3779B1 ^ uint32(tag.Block)*0x85EBCA77 ^ uint32(tag.Fork)*0xC2B2AE3D
-	h ^= h >> 15
-	h *= 0x2C1B3C6D
-	return int(h >> 28) // numPartitions == 16
+	return int(tagHash(tag) >> 60) // numPartitions == 16
 }
 
 func (p *Pool) relStats(node base.RelFileNode) *relStats {
@@ -398,10 +395,11 @@ func (p *Pool) unlockParts(a, b int) {
 // bufferAlloc returns a pinned buffer for tag (B1) and whether the caller
 // must fill it (its I/O is then in progress); mirrors BufferAlloc.
 func (p *Pool) bufferAlloc(tag base.BufferTag) (*Buffer, bool, error) {
-	newPart := partOf(tag)
+	h := tagHash(tag)
+	newPart := int(h >> 60)
 	part := &p.parts[newPart]
 	part.mu.RLock()
-	if id, ok := part.m[tag]; ok {
+	if id, ok := part.m.get(tag, h); ok {
 		b := &p.bufs[id]
 		valid := pinValid(b) // under the partition lock, so the buffer cannot be retagged first
 		part.mu.RUnlock()
@@ -438,7 +436,7 @@ func (p *Pool) bufferAlloc(tag base.BufferTag) (*Buffer, bool, error) {
 			oldPart = partOf(oldTag)
 		}
 		p.lockParts(newPart, oldPart)
-		if id, ok := p.parts[newPart].m[tag]; ok {
+		if id, ok := p.parts[newPart].m.get(tag, h); ok {
 			// Someone else loaded the page meanwhile: use theirs.
 			b := &p.bufs[id]
 			pin(b)
@@ -456,9 +454,9 @@ func (p *Pool) bufferAlloc(tag base.BufferTag) (*Buffer, bool, error) {
 			continue
 		}
 		if oldPart >= 0 {
-			delete(p.parts[oldPart].m, oldTag)
+			p.parts[oldPart].m.del(oldTag)
 		}
-		p.parts[newPart].m[tag] = v.id
+		p.parts[newPart].m.put(tag, v.id)
 		v.tag = tag
 		v.stats = st
 		v.flags = bmTagValid | bmIOInProgress
@@ -780,7 +778,7 @@ func (p *Pool) invalidate(b *Buffer, match func(base.BufferTag) bool) {
 			part.mu.Unlock()
 			continue
 		}
-		delete(part.m, tag)
+		part.m.del(tag)
 		b.tag = base.BufferTag{}
 		b.flags = 0
 		b.usage = 0
@@ -861,12 +859,15 @@ func (p *Pool) Check() error {
 	}
 	mapped := 0
 	for i := range p.parts {
-		for tag, id := range p.parts[i].m {
+		err := p.parts[i].m.each(func(tag base.BufferTag, id int32) error {
 			if partOf(tag) != i {
 				return pgerr.New(pgerr.InternalError, "tag %v in partition %d, want %d", tag, i, partOf(tag))
 			}
 			if id < 0 || int(id) >= len(p.bufs) {
 				return pgerr.New(pgerr.InternalError, "tag %v maps to buffer %d of %d", tag, id, len(p.bufs))
+			}
+			if got, ok := p.parts[i].m.get(tag, tagHash(tag)); !ok || got != id {
+				return pgerr.New(pgerr.InternalError, "tag %v is not found at its place in partition %d", tag, i)
 			}
 			b := &p.bufs[id]
 			b.hdr.Lock()
@@ -876,6 +877,10 @@ func (p *Pool) Check() error {
 				return pgerr.New(pgerr.InternalError, "tag %v maps to buffer %d holding %v", tag, id, b.tag)
 			}
 			mapped++
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	tagged := 0

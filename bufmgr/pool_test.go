@@ -680,7 +680,7 @@ func TestDropRelationWaitsForPins(t *testing.T) {
 	if err := e.pool.Check(); err != nil {
 		t.Fatal(err)
 	}
-	if len(e.pool.parts[partOf(tagOf(0))].m) != 0 {
+	if _, ok := e.pool.parts[partOf(tagOf(0))].m.get(tagOf(0), tagHash(tagOf(0))); ok {
 		t.Fatal("buffer still mapped")
 	}
 }
