@@ -208,6 +208,9 @@ type Pool struct {
 	freeMu sync.Mutex
 	free   []int32 // buffers known unused, popped from the end
 
+	chunkMu sync.Mutex
+	chunks  [][]byte // the pages' memory, chunkBuffers at a time (allocPage)
+
 	statsMu sync.RWMutex
 	stats   map[base.RelFileNode]*relStats
 	total   relStats
@@ -240,13 +243,11 @@ func NewPool(opts PoolOptions) *Pool {
 		stats: make(map[base.RelFileNode]*relStats),
 	}
 	p.writeBufs.New = func() any { return new([base.BlockSize]byte) }
-	arena := make([]byte, n*base.BlockSize)
-	adviseHugePages(arena)
+	p.chunks = make([][]byte, (n+chunkBuffers-1)/chunkBuffers)
 	for i := range p.bufs {
 		b := &p.bufs[i]
 		b.id = int32(i)
 		b.pool = p
-		b.page = Page(arena[i*base.BlockSize : (i+1)*base.BlockSize : (i+1)*base.BlockSize])
 		b.cond.L = &b.hdr
 		b.onFreeList = true
 		p.free[n-1-i] = int32(i) // buffer 0 is handed out first
@@ -477,6 +478,36 @@ func (p *Pool) bufferAlloc(tag base.BufferTag) (*Buffer, bool, error) {
 // never taken (B4); when the hand passes NBuffers pinned buffers in a row
 // the pool is exhausted.
 func (p *Pool) getVictim() (*Buffer, error) {
+	b, err := p.sweep()
+	if err == nil && b.page == nil {
+		p.allocPage(b)
+	}
+	return b, err
+}
+
+// chunkBuffers is how many buffers' pages are allocated together, when
+// the first of them is first used: a pool costs its memory as it fills,
+// not at Open (an in-memory database for a test uses a few pages of its
+// 128 MB). 4 MB, so a chunk can be backed by huge pages.
+const chunkBuffers = 512
+
+// allocPage gives a buffer that never held a page its memory (B4 keeps it
+// ours: we hold its only pin).
+func (p *Pool) allocPage(b *Buffer) {
+	p.chunkMu.Lock()
+	defer p.chunkMu.Unlock()
+	c := int(b.id) / chunkBuffers
+	if p.chunks[c] == nil {
+		n := min(chunkBuffers, len(p.bufs)-c*chunkBuffers)
+		p.chunks[c] = make([]byte, n*base.BlockSize)
+		adviseHugePages(p.chunks[c])
+	}
+	off := (int(b.id) - c*chunkBuffers) * base.BlockSize
+	b.page = Page(p.chunks[c][off : off+base.BlockSize : off+base.BlockSize])
+}
+
+// sweep finds a victim buffer: see getVictim.
+func (p *Pool) sweep() (*Buffer, error) {
 	for {
 		p.freeMu.Lock()
 		if len(p.free) == 0 {
