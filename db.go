@@ -143,13 +143,23 @@ type DB struct {
 // opens a new in-memory database.
 func Open(dir string, opts ...Option) (*DB, error) {
 	c := &config{settings: map[string]string{}}
+	var mem *vfs.MemFS
 	if dir == "" || dir == "memory:" {
-		c.inst.FS = vfs.NewMem()
+		mem = vfs.NewMem()
+		c.inst.FS = mem
 		dir = "/tusk"
 	}
 	for _, o := range opts {
 		if err := o(c); err != nil {
 			return nil, err
+		}
+	}
+	if mem != nil && c.inst.FS == vfs.FS(mem) && c.inst.Now == nil {
+		// A new in-memory database starts as a copy of one made once per
+		// process (initdb and the system views cost ~40 ms; the copy
+		// shares the files until it writes them).
+		if t, err := memTemplate(); err == nil {
+			c.inst.FS = t.Clone()
 		}
 	}
 	if _, err := session.NewSettings(c.settings); err != nil {
@@ -173,6 +183,26 @@ func Open(dir string, opts ...Option) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+var template struct {
+	once sync.Once
+	fs   *vfs.MemFS
+	err  error
+}
+
+// memTemplate returns the in-memory data directory ("/tusk") of a new
+// database, shut down cleanly, that Open("") copies.
+func memTemplate() (*vfs.MemFS, error) {
+	template.once.Do(func() {
+		fs := vfs.NewMem()
+		db, err := Open("/tusk", WithFS(fs))
+		if err == nil {
+			err = db.Close()
+		}
+		template.fs, template.err = fs, err
+	})
+	return template.fs, template.err
 }
 
 // OpenDSN opens a database from a DSN: a directory, optionally followed by

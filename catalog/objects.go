@@ -62,6 +62,37 @@ func (c *Catalog) addDepend(x *mvcc.Xact, obj, ref base.OID, typ byte) error {
 	return c.insert(x, &pgDepend, row)
 }
 
+// ViewName names a view: its namespace and name.
+type ViewName struct {
+	NS   base.OID
+	Name string
+}
+
+// ViewDefinitions returns the query text of every view, by name: two
+// catalog scans, where ViewDefinition of each after LookupRelation would
+// load every view's columns (what checking the system views at Open
+// needs).
+func (c *Catalog) ViewDefinitions(snap *mvcc.Snapshot) (map[ViewName]string, error) {
+	names := map[base.OID]ViewName{}
+	err := c.scan(&pgClass, snap, func(row []types.Datum, _ base.ItemPointer) (bool, error) {
+		if str(row[relKind]) == "v" {
+			names[base.OID(i64(row[relOID]))] = ViewName{NS: base.OID(i64(row[relNamespace])), Name: str(row[relName])}
+		}
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	defs := make(map[ViewName]string, len(names))
+	err = c.scan(&pgRewrite, snap, func(row []types.Datum, _ base.ItemPointer) (bool, error) {
+		if n, ok := names[base.OID(i64(row[rwEvClass]))]; ok {
+			defs[n] = str(row[rwEvAction])
+		}
+		return true, nil
+	})
+	return defs, err
+}
+
 // ViewDefinition returns the query text of a view.
 func (c *Catalog) ViewDefinition(snap *mvcc.Snapshot, view base.OID) (string, error) {
 	def := ""

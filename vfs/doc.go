@@ -44,4 +44,8 @@
 //	    instances never write one data directory. flock belongs to the open
 //	    file description, so a second Lock from the same process fails too;
 //	    MemFS and CrashFS lock within the process.
+//	V5: MemFS.Clone is a copy: changes on either side never show on the
+//	    other. File contents are shared copy-on-write (an inode marked
+//	    shared copies its bytes, spare capacity included, before its first
+//	    write or truncation).
 package vfs

@@ -42,6 +42,9 @@ var (
 type inode struct {
 	mu   sync.RWMutex
 	data []byte
+	// shared: data (and its spare capacity) also belongs to another MemFS
+	// made by Clone; the first change copies it (copy on write).
+	shared bool
 	// Crash tracking (CrashFS only, V3): the content as of the last
 	// successful Sync, and the writes and truncations made since, in order.
 	durable []byte
@@ -353,6 +356,7 @@ func (l *memLock) Close() error {
 
 // write applies a write to the inode; the caller holds ino.mu.
 func (ino *inode) write(off int64, p []byte, track bool) {
+	ino.unshare()
 	end := off + int64(len(p))
 	if end > int64(len(ino.data)) {
 		ino.resize(end)
@@ -365,6 +369,7 @@ func (ino *inode) write(off int64, p []byte, track bool) {
 
 // truncate sets the size; the caller holds ino.mu.
 func (ino *inode) truncate(size int64, track bool) {
+	ino.unshare()
 	ino.resize(size)
 	if track {
 		ino.pending = append(ino.pending, pendingOp{trunc: true, size: size})
@@ -390,6 +395,34 @@ func resizeBytes(b []byte, size int64) []byte {
 	nb := make([]byte, n, max(n, 2*cap(b)))
 	copy(nb, b)
 	return nb
+}
+
+// unshare gives a shared inode data of its own; the caller holds ino.mu.
+func (ino *inode) unshare() {
+	if ino.shared {
+		ino.data = append(make([]byte, 0, cap(ino.data)), ino.data...)
+		ino.shared = false
+	}
+}
+
+// Clone returns a copy of the file system: the same directories and
+// files, which the copy and m then change independently. File contents
+// are shared until either side writes to them (copy on write), so a clone
+// costs little: tusk.Open("") clones a template database this way.
+func (m *MemFS) Clone() *MemFS {
+	c := NewMem()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for d := range m.dirs {
+		c.dirs[d] = true
+	}
+	for name, ino := range m.files {
+		ino.mu.Lock()
+		ino.shared = true
+		c.files[name] = &inode{data: ino.data, shared: true}
+		ino.mu.Unlock()
+	}
+	return c
 }
 
 // memFile is an open file of a MemFS or CrashFS.

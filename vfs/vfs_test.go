@@ -273,3 +273,76 @@ func TestMemRenameDir(t *testing.T) {
 		t.Fatalf("old dir still there: %v", err)
 	}
 }
+
+// A clone has the files and directories of its source; writes, growth
+// and truncation on either side do not show on the other (V5).
+func TestMemClone(t *testing.T) {
+	m := NewMem()
+	if err := m.MkdirAll("/d", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := m.OpenFile("/d/a", os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt([]byte("hello"), 0); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	read := func(fs FS, name string) string {
+		t.Helper()
+		f, err := fs.OpenFile(name, os.O_RDONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		n, _ := f.Size()
+		b := make([]byte, n)
+		if _, err := f.ReadAt(b, 0); err != nil && n > 0 {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	write := func(fs FS, name string, off int64, s string) {
+		t.Helper()
+		f, err := fs.OpenFile(name, os.O_RDWR, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := f.WriteAt([]byte(s), off); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c1, c2 := m.Clone(), m.Clone()
+	write(c1, "/d/a", 0, "J")
+	write(c2, "/d/a", 5, " world") // grows into spare capacity it must not share
+	write(c1, "/d/a", 5, "!!")
+	if got := read(m, "/d/a"); got != "hello" {
+		t.Fatalf("source: %q", got)
+	}
+	if got := read(c1, "/d/a"); got != "Jello!!" {
+		t.Fatalf("clone 1: %q", got)
+	}
+	if got := read(c2, "/d/a"); got != "hello world" {
+		t.Fatalf("clone 2: %q", got)
+	}
+	write(m, "/d/a", 0, "H")
+	if got := read(c2, "/d/a"); got != "hello world" {
+		t.Fatalf("clone 2 after a source write: %q", got)
+	}
+	f, err = c1.OpenFile("/d/a", os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if got := read(m, "/d/a"); got != "Hello" {
+		t.Fatalf("source after a clone's truncate: %q", got)
+	}
+	if names, err := c2.ReadDir("/d"); err != nil || len(names) != 1 {
+		t.Fatalf("clone 2 dir: %v %v", names, err)
+	}
+}

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
+	"github.com/tuskdb/tusk/catalog"
+	"github.com/tuskdb/tusk/internal/base"
 	"github.com/tuskdb/tusk/internal/pgerr"
 	"github.com/tuskdb/tusk/mvcc"
 	"github.com/tuskdb/tusk/sql/analyze"
@@ -84,21 +87,29 @@ func (s *Session) ensureSystemViews(ctx context.Context) (int, error) {
 	snap := s.inst.Xacts.GetSnapshot(nil)
 	var todo []systemView
 	schemas := map[string]bool{}
-	for _, v := range systemViews {
-		rel, err := s.lookupRelation(snap, v.schema, v.name)
-		if err != nil {
-			if pe, ok := err.(*pgerr.Error); ok && pe.Code == pgerr.InvalidSchemaName {
+	// Every view's definition in two catalog scans: looking each view up
+	// would load its columns (a pg_attribute scan apiece at Open).
+	defs, err := s.inst.Catalog.ViewDefinitions(snap)
+	if err != nil {
+		return 0, err
+	}
+	nsOIDs := map[string]base.OID{}
+	for i, v := range systemViews {
+		ns, ok := nsOIDs[v.schema]
+		if !ok {
+			oid, found, err := s.inst.Catalog.LookupNamespace(snap, v.schema)
+			if err != nil {
+				return 0, err
+			}
+			if !found {
 				schemas[v.schema] = true
 				todo = append(todo, v)
 				continue
 			}
-			return 0, err
+			ns, nsOIDs[v.schema] = oid, oid
 		}
-		if rel != nil {
-			def, err := s.inst.Catalog.ViewDefinition(snap, rel.OID)
-			if err == nil && def == deparsed(v.query) {
-				continue
-			}
+		if def, ok := defs[catalog.ViewName{NS: ns, Name: v.name}]; ok && def == systemViewText(i) {
+			continue
 		}
 		todo = append(todo, v)
 	}
@@ -155,6 +166,25 @@ func (s *Session) exec(ctx context.Context, sql string) (*Cursor, error) {
 
 // deparsed is a view query as CREATE VIEW stores it (pg_rewrite holds the
 // deparsed query, not the text written).
+// systemViewText is deparsed(systemViews[i].query), computed once.
+func systemViewText(i int) string {
+	deparsedOnce.Do(func() {
+		deparsedViews = make([]string, len(systemViews))
+		for j, v := range systemViews {
+			deparsedViews[j] = deparsed(v.query)
+		}
+	})
+	if i >= len(deparsedViews) { // registered after the first Open
+		return deparsed(systemViews[i].query)
+	}
+	return deparsedViews[i]
+}
+
+var (
+	deparsedOnce  sync.Once
+	deparsedViews []string
+)
+
 func deparsed(query string) string {
 	stmts, err := parser.Parse(query)
 	if err != nil || len(stmts) != 1 {
