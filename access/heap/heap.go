@@ -460,6 +460,12 @@ type Scan struct {
 	// Usage, when set, counts the scan's buffer accesses (EXPLAIN
 	// BUFFERS).
 	Usage *bufmgr.Usage
+	// ReusePayloads lets the scan copy every page's payloads into one
+	// buffer of its own: a tuple Next returns then stays valid only
+	// until a Next reads the following page (the caller copies what it
+	// keeps). Off, tuples stay valid until the scan is dropped.
+	ReusePayloads bool
+	slab          []byte
 }
 
 // NewScan starts a sequential scan (H6).
@@ -478,7 +484,11 @@ func (s *Scan) Next() *Tuple {
 		if s.err != nil || s.blk >= s.nblk {
 			return nil
 		}
-		s.batch, s.err = s.h.readPageUsage(s.node, s.snap, s.blk, s.batch[:0], s.Usage)
+		var slab *[]byte
+		if s.ReusePayloads {
+			slab = &s.slab
+		}
+		s.batch, s.err = s.h.readPageInto(s.node, s.snap, s.blk, s.batch[:0], s.Usage, slab)
 		s.pos = 0
 		s.blk++
 		s.Pages++
@@ -502,6 +512,12 @@ func (h *Heap) readPage(node base.RelFileNode, snap *mvcc.Snapshot, blk base.Blo
 
 // readPageUsage is readPage counting the buffer access into u.
 func (h *Heap) readPageUsage(node base.RelFileNode, snap *mvcc.Snapshot, blk base.BlockNumber, out []Tuple, u *bufmgr.Usage) ([]Tuple, error) {
+	return h.readPageInto(node, snap, blk, out, u, nil)
+}
+
+// readPageInto is readPageUsage copying the payloads into *reuse's array
+// when reuse is set (overwriting the previous page's), else into a new one.
+func (h *Heap) readPageInto(node base.RelFileNode, snap *mvcc.Snapshot, blk base.BlockNumber, out []Tuple, u *bufmgr.Usage, reuse *[]byte) ([]Tuple, error) {
 	buf, err := h.pool.ReadBufferUsage(base.BufferTag{Node: node, Fork: base.MainFork, Block: blk}, u)
 	if err != nil {
 		return out, err
@@ -539,8 +555,17 @@ func (h *Heap) readPageUsage(node base.RelFileNode, snap *mvcc.Snapshot, blk bas
 				if slab == nil {
 					// Every item lies between pd_upper and the page's end: one
 					// allocation per page instead of one per tuple. Never
-					// reused, so a returned payload stays valid.
-					slab = make([]byte, 0, max(len(page)-page.Upper(), len(item)))
+					// reused (unless the scan asked, reuse), so a returned
+					// payload stays valid.
+					need := max(len(page)-page.Upper(), len(item))
+					if reuse != nil && cap(*reuse) >= need {
+						slab = (*reuse)[:0]
+					} else {
+						slab = make([]byte, 0, need)
+						if reuse != nil {
+							*reuse = slab
+						}
+					}
 				}
 				start := len(slab)
 				slab = append(slab, item[HeaderSize:]...)

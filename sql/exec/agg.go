@@ -68,10 +68,17 @@ func (g *aggGroup) add(ec *Context, row []types.Datum) (int64, error) {
 				continue
 			}
 		}
-		args, err := ec.evalAll(a.Args, row)
-		if err != nil {
-			return 0, err
+		// The arguments come from the statement's slab (X31): never
+		// reused, so an aggregate or a DISTINCT table may keep them.
+		args := ec.state().argSlab.takeVals(len(a.Args))
+		for i, e := range a.Args {
+			v, err := ec.Eval(e, row)
+			if err != nil {
+				return 0, err
+			}
+			args[i] = v
 		}
+		var err error
 		switch {
 		case len(a.OrderBy) > 0:
 			keys := make([]types.Datum, len(a.OrderBy))
@@ -497,6 +504,8 @@ type hashPass struct {
 	setT  []*types.T
 	queue []hashSource
 	out   bool
+	// keyBuf holds a row's group keys while its group is looked up.
+	keyBuf []types.Datum
 }
 
 type hashSource struct {
@@ -539,7 +548,11 @@ func (hp *hashPass) step() ([]*Row, error) {
 		if err := a.ec.tick(); err != nil {
 			return nil, err
 		}
-		keys := make([]types.Datum, len(hp.set))
+		// The keys go to a scratch buffer; a new group gets its own copy.
+		if cap(hp.keyBuf) < len(hp.set) {
+			hp.keyBuf = make([]types.Datum, len(hp.set))
+		}
+		keys := hp.keyBuf[:len(hp.set)]
 		for i, k := range hp.set {
 			if keys[i], err = a.ec.Eval(a.p.GroupKeys[k], r.Vals); err != nil {
 				return nil, err
@@ -548,6 +561,7 @@ func (hp *hashPass) step() ([]*Row, error) {
 		h := keysHash(hp.setT, keys)
 		i := table.find(h, keys)
 		if i < 0 {
+			keys = append([]types.Datum(nil), keys...)
 			if mem >= a.ec.workMem() && a.ec.canSpill() && table.len() > 0 {
 				p := rehash(h, src.depth) % hashPartitions
 				if parts[p] == nil {

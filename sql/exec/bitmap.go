@@ -128,6 +128,7 @@ type bitmapHeapScan struct {
 	pos     int
 	started bool
 	st      *pgstat.Rel // the table's idx_tup_fetch (XP1)
+	dec     scanDecoder
 }
 
 func (ec *Context) buildBitmapHeapScan(p *plan.BitmapHeapScan) (Iter, error) {
@@ -135,7 +136,9 @@ func (ec *Context) buildBitmapHeapScan(p *plan.BitmapHeapScan) (Iter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &bitmapHeapScan{ec: ec, p: p, src: src, stats: ec.statsFor(p), st: ec.RelStats(p.Rel.OID)}, nil
+	s := &bitmapHeapScan{ec: ec, p: p, src: src, stats: ec.statsFor(p), st: ec.RelStats(p.Rel.OID)}
+	ec.newScanDecoder(&s.dec, p, p.Cols, p.EmitCTID)
+	return s, nil
 }
 
 func (s *bitmapHeapScan) Next() (*Row, error) {
@@ -163,10 +166,11 @@ func (s *bitmapHeapScan) Next() (*Row, error) {
 		if err := s.ec.tick(); err != nil {
 			return nil, err
 		}
-		vals, err := DecodeRow(s.p.Cols, t.Payload)
+		row, err := s.dec.decode(t.Payload)
 		if err != nil {
 			return nil, err
 		}
+		vals := row.Vals[:len(s.p.Cols)]
 		if s.recheck {
 			ok, err := s.ec.Qual(s.p.RecheckQual, vals)
 			if err != nil {
@@ -186,9 +190,11 @@ func (s *bitmapHeapScan) Next() (*Row, error) {
 			continue
 		}
 		if s.p.EmitCTID {
-			vals = append(vals, t.Header.Self)
+			row.Vals[len(s.p.Cols)] = t.Header.Self
 		}
-		return &Row{Vals: vals, TID: t.Header.Self}, nil
+		row.TID = t.Header.Self
+		s.dec.keep()
+		return row, nil
 	}
 }
 
@@ -206,13 +212,23 @@ func (s *bitmapHeapScan) readBlock(b *tbmBlock) error {
 		return nil
 	}
 	s.stats.ExactBlocks++
+	// The tuples are fetched into the batch's entries, reusing their
+	// payload arrays: a payload is only read by the scanDecoder, which
+	// copies what it keeps.
 	for _, off := range b.offsets {
-		t, vis, err := s.ec.Heap.FetchUsage(node, s.ec.Snap, base.ItemPointer{Block: b.blk, Offset: off}, s.ec.BufUsage)
+		n := len(s.batch)
+		if n < cap(s.batch) {
+			s.batch = s.batch[:n+1]
+		} else {
+			s.batch = append(s.batch, heap.Tuple{})
+		}
+		vis, err := s.ec.Heap.FetchInto(node, s.ec.Snap, base.ItemPointer{Block: b.blk, Offset: off}, s.ec.BufUsage, &s.batch[n], false)
 		if err != nil {
+			s.batch = s.batch[:n]
 			return err
 		}
-		if vis {
-			s.batch = append(s.batch, *t)
+		if !vis {
+			s.batch = s.batch[:n]
 		}
 	}
 	return nil

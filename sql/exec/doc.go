@@ -192,6 +192,22 @@
 //	    expression columns, the partial index predicate) for every path
 //	    that adds entries: ModifyTable, ON CONFLICT arbiters, COPY, CREATE
 //	    INDEX, REINDEX and the heapallindexed checker.
+//	X31: Scans and joins allocate in slabs (rowalloc.go): the values a
+//	    sequential or bitmap heap scan decodes are boxed in the
+//	    statement's types.Arena; its rows (Row and Vals), a join's and a
+//	    Projection's output rows come from slabs of many rows; a hash
+//	    join's inner keys and aggregates' argument lists from slabs of
+//	    values; a TID bitmap's pages from a slab of pages. No slab is ever
+//	    cleared or reused, so rows handed up stay valid as long as they
+//	    are held (X5). The one Row a producer fills again is one that
+//	    never left it: a row its Qual rejected (the expressions that saw
+//	    it keep values, never the slice). A heap scan's tuple
+//	    payloads are only read while its page is current (the decoded
+//	    values are copies). Such a scan decodes only the columns the
+//	    nodes above read (prune.go: Build walks Projection, Filter, Sort,
+//	    Limit, Agg, Materialize, Memoize and the joins; any other node,
+//	    an unknown expression, a correlated SubLink or an inner side
+//	    reading the outer row keeps every column); the others are NULL.
 //	XP1: Cumulative statistics (internal/pgstat, pgstat.go): every
 //	    sequential scan started counts one seq_scan of its table and each
 //	    tuple it reads one seq_tup_read; each row ModifyTable (and a

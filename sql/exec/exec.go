@@ -91,6 +91,7 @@ type Iter interface {
 func Build(ec *Context, n plan.Node) (Iter, error) {
 	it, err := ec.buildProjectedScan(n)
 	if it == nil && err == nil {
+		ec.planNeeds(n) // prune.go
 		it, err = ec.build(n)
 	}
 	if err != nil {
@@ -122,7 +123,10 @@ func (ec *Context) buildNode(n plan.Node) (Iter, error) {
 			return nil, err
 		}
 		s.Usage = ec.BufUsage
-		return &seqScan{ec: ec, p: p, scan: s, st: ec.countScan(p.Rel.OID)}, nil
+		s.ReusePayloads = true // the scanDecoder copies what it keeps
+		ss := &seqScan{ec: ec, p: p, scan: s, st: ec.countScan(p.Rel.OID)}
+		ec.newScanDecoder(&ss.dec, p, p.Cols, p.EmitCTID)
+		return ss, nil
 	case *plan.Result:
 		return &result{ec: ec, p: p}, nil
 	case *plan.Values:
@@ -268,6 +272,7 @@ type seqScan struct {
 	scan *heap.Scan
 	n    int
 	st   *pgstat.Rel // seq_scan, seq_tup_read
+	dec  scanDecoder
 }
 
 func (s *seqScan) Next() (*Row, error) {
@@ -283,19 +288,21 @@ func (s *seqScan) Next() (*Row, error) {
 			return nil, s.scan.Err()
 		}
 		s.st.TuplesReturned++
-		vals, err := DecodeRow(s.p.Cols, t.Payload)
+		row, err := s.dec.decode(t.Payload)
 		if err != nil {
 			return nil, err
 		}
-		ok, err := s.ec.Qual(s.p.Qual, vals)
+		ok, err := s.ec.Qual(s.p.Qual, row.Vals[:len(s.p.Cols)])
 		if err != nil {
 			return nil, err
 		}
 		if ok {
 			if s.p.EmitCTID {
-				vals = append(vals, t.Header.Self)
+				row.Vals[len(s.p.Cols)] = t.Header.Self
 			}
-			return &Row{Vals: vals, TID: t.Header.Self}, nil
+			row.TID = t.Header.Self
+			s.dec.keep()
+			return row, nil
 		}
 		if s.ec.Instrument {
 			s.ec.statsFor(s.p).RowsRemovedByFilter++ // EXPLAIN ANALYZE's Rows Removed by Filter
@@ -364,6 +371,7 @@ type projection struct {
 	ec    *Context
 	p     *plan.Projection
 	child Iter
+	slab  rowSlab // the output rows (X31)
 }
 
 func (p *projection) Next() (*Row, error) {
@@ -371,7 +379,15 @@ func (p *projection) Next() (*Row, error) {
 	if err != nil || in == nil {
 		return nil, err
 	}
-	return p.ec.project(p.p.Targets, in.Vals)
+	row := p.slab.take(len(p.p.Targets))
+	for i, t := range p.p.Targets {
+		d, err := p.ec.Eval(t.Expr, in.Vals)
+		if err != nil {
+			return nil, err
+		}
+		row.Vals[i] = d
+	}
+	return row, nil
 }
 
 func (ec *Context) project(targets []*analyze.Target, vals []types.Datum) (*Row, error) {

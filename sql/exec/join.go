@@ -18,6 +18,42 @@ func concatRow(a, b []types.Datum) []types.Datum {
 
 func nullRow(n int) []types.Datum { return make([]types.Datum, n) }
 
+// joinRows makes a join's output rows from slabs (X31). The row of a pair
+// the join's Qual rejects never leaves the join: the next pair fills it
+// again (spare).
+type joinRows struct {
+	slab  rowSlab
+	spare *Row
+}
+
+// concat returns a ++ b in the spare row; keep hands it out.
+func (jr *joinRows) concat(a, b []types.Datum) *Row {
+	n := len(a) + len(b)
+	r := jr.spare
+	if r == nil || len(r.Vals) != n {
+		r = jr.slab.take(n)
+		jr.spare = r
+	}
+	copy(r.Vals, a)
+	copy(r.Vals[len(a):], b)
+	return r
+}
+
+// keep hands the spare row out: the next pair takes a new one.
+func (jr *joinRows) keep() *Row {
+	r := jr.spare
+	jr.spare = nil
+	return r
+}
+
+// pad returns a new row of vals with before NULLs in front and after
+// NULLs behind (a NULL-extended join row).
+func (jr *joinRows) pad(before int, vals []types.Datum, after int) *Row {
+	r := jr.slab.take(before + len(vals) + after)
+	copy(r.Vals[before:], vals)
+	return r
+}
+
 func keepsUnmatchedOuter(k plan.JoinKind) bool { return k == plan.JoinLeft || k == plan.JoinFull }
 func keepsUnmatchedInner(k plan.JoinKind) bool { return k == plan.JoinRight || k == plan.JoinFull }
 
@@ -216,6 +252,7 @@ type nestLoop struct {
 	innerMatched []bool
 	unmatched    bool // emitting unmatched inner rows
 	done         bool
+	out          joinRows
 }
 
 func (ec *Context) buildNestLoop(p *plan.NestLoop) (Iter, error) {
@@ -269,7 +306,7 @@ func (n *nestLoop) Next() (*Row, error) {
 			i := n.idx
 			n.idx++
 			if i >= len(n.innerMatched) || !n.innerMatched[i] {
-				return &Row{Vals: concatRow(nullRow(n.p.OuterWidth), ir.Vals)}, nil
+				return n.out.pad(n.p.OuterWidth, ir.Vals, 0), nil
 			}
 			continue
 		}
@@ -304,7 +341,7 @@ func (n *nestLoop) Next() (*Row, error) {
 			if !n.matched {
 				switch {
 				case keepsUnmatchedOuter(kind):
-					return &Row{Vals: concatRow(o.Vals, nullRow(n.p.InnerWidth))}, nil
+					return n.out.pad(0, o.Vals, n.p.InnerWidth), nil
 				case kind == plan.JoinAnti:
 					return o, nil
 				}
@@ -313,8 +350,8 @@ func (n *nestLoop) Next() (*Row, error) {
 		}
 		i := n.idx
 		n.idx++
-		joined := concatRow(n.cur.Vals, ir.Vals)
-		ok, err := n.ec.Qual(n.p.Qual, joined)
+		joinedRow := n.out.concat(n.cur.Vals, ir.Vals)
+		ok, err := n.ec.Qual(n.p.Qual, joinedRow.Vals)
 		if err != nil {
 			return nil, err
 		}
@@ -337,7 +374,7 @@ func (n *nestLoop) Next() (*Row, error) {
 			n.cur = nil
 			continue
 		}
-		return &Row{Vals: joined}, nil
+		return n.out.keep(), nil
 	}
 	return nil, nil
 }
@@ -362,11 +399,17 @@ type hashJoin struct {
 	outerT []*types.T
 	innerT []*types.T
 
-	nbatch     int
-	curBatch   int
-	noGrow     bool
-	table      map[uint64][]int32
-	entries    []*hjEntry
+	nbatch   int
+	curBatch int
+	noGrow   bool
+	// The table: entries chained per bucket (heads, tails: first and
+	// last entry of each of len(heads) buckets, -1 for none; hjEntry.next)
+	// in insertion order.
+	heads      []int32
+	tails      []int32
+	entries    []hjEntry
+	keySlab    rowSlab // inner keys (X31)
+	out        joinRows
 	mem        int64
 	innerFiles []*tempFile
 	outerFiles []*tempFile
@@ -378,8 +421,8 @@ type hashJoin struct {
 	cur      *Row
 	curKeys  []types.Datum
 	okBuf    []types.Datum // the outer row's keys (curKeys), refilled per outer row
-	cands    []int32
-	ci       int
+	curH     uint64
+	ci       int32 // the next candidate entry of cur's bucket, -1 none
 	matched  bool
 	uidx     int
 	nullRd   *storeReader
@@ -390,7 +433,51 @@ type hjEntry struct {
 	row     *Row
 	keys    []types.Datum
 	h       uint64
+	next    int32 // the next entry of the bucket, -1 at its end
 	matched bool
+}
+
+// minHashBuckets is the table's first size; it doubles as entries come.
+const minHashBuckets = 64
+
+// chain appends entry i to its bucket.
+func (j *hashJoin) chain(i int32) {
+	e := &j.entries[i]
+	e.next = -1
+	b := e.h & uint64(len(j.heads)-1)
+	if j.heads[b] < 0 {
+		j.heads[b] = i
+	} else {
+		j.entries[j.tails[b]].next = i
+	}
+	j.tails[b] = i
+}
+
+// rebucket sizes the table for the entries and chains them all again.
+func (j *hashJoin) rebucket() {
+	n := minHashBuckets
+	for n < len(j.entries) {
+		n *= 2
+	}
+	if cap(j.heads) >= n {
+		j.heads, j.tails = j.heads[:n], j.tails[:n]
+	} else {
+		j.heads, j.tails = make([]int32, n), make([]int32, n)
+	}
+	for i := range j.heads {
+		j.heads[i] = -1
+	}
+	for i := range j.entries {
+		j.chain(int32(i))
+	}
+}
+
+// first returns the first entry of h's bucket, -1 for none.
+func (j *hashJoin) first(h uint64) int32 {
+	if len(j.heads) == 0 {
+		return -1
+	}
+	return j.heads[h&uint64(len(j.heads)-1)]
 }
 
 const (
@@ -449,8 +536,13 @@ func (j *hashJoin) keys(r *Row, outer bool) ([]types.Datum, uint64, error) {
 				return nil, 0, err
 			}
 		}
-	} else if ks, err = j.ec.evalAll(j.p.InnerKeys, r.Vals); err != nil {
-		return nil, 0, err
+	} else {
+		ks = j.keySlab.takeVals(len(j.p.InnerKeys))
+		for i, e := range j.p.InnerKeys {
+			if ks[i], err = j.ec.Eval(e, r.Vals); err != nil {
+				return nil, 0, err
+			}
+		}
 	}
 	if hasNull(ks) {
 		return ks, 0, nil
@@ -497,9 +589,12 @@ func (j *hashJoin) addInner(r *Row) error {
 	if b := j.batchOf(h); b != j.curBatch {
 		return j.spill(&j.innerFiles, b, r)
 	}
-	e := &hjEntry{row: r, keys: ks, h: h}
-	j.table[h] = append(j.table[h], int32(len(j.entries)))
-	j.entries = append(j.entries, e)
+	j.entries = append(j.entries, hjEntry{row: r, keys: ks, h: h})
+	if len(j.entries) > len(j.heads) {
+		j.rebucket()
+	} else {
+		j.chain(int32(len(j.entries) - 1))
+	}
 	j.mem += rowSize(r) + datumsSize(ks) + 48
 	j.stats.noteMemory(j.mem)
 	if j.mem > j.ec.workMem() && j.ec.canSpill() && !j.noGrow && j.nbatch < maxBatches {
@@ -514,7 +609,6 @@ func (j *hashJoin) addInner(r *Row) error {
 func (j *hashJoin) grow() error {
 	j.nbatch *= 2
 	kept := j.entries[:0]
-	table := map[uint64][]int32{}
 	mem := int64(0)
 	moved := 0
 	for _, e := range j.entries {
@@ -525,12 +619,12 @@ func (j *hashJoin) grow() error {
 			moved++
 			continue
 		}
-		table[e.h] = append(table[e.h], int32(len(kept)))
 		kept = append(kept, e)
 		mem += rowSize(e.row) + datumsSize(e.keys) + 48
 	}
 	clear(j.entries[len(kept):])
-	j.entries, j.table, j.mem = kept, table, mem
+	j.entries, j.mem = kept, mem
+	j.rebucket()
 	if moved == 0 {
 		// Every row hashes alike: splitting cannot help this batch.
 		j.noGrow = true
@@ -542,7 +636,9 @@ func (j *hashJoin) grow() error {
 // loadBatch fills the table with the inner rows of batch b.
 func (j *hashJoin) loadBatch(b int) error {
 	j.curBatch = b
-	j.table, j.entries, j.mem, j.noGrow = map[uint64][]int32{}, nil, 0, false
+	clear(j.entries)
+	j.entries, j.mem, j.noGrow = j.entries[:0], 0, false
+	j.rebucket()
 	if b == 0 {
 		for {
 			r, err := j.inner.Next()
@@ -631,7 +727,7 @@ func (j *hashJoin) nextOuter() (*Row, []types.Datum, uint64, error) {
 func (j *hashJoin) unmatchedOuter(o *Row) *Row {
 	switch {
 	case keepsUnmatchedOuter(j.p.Kind):
-		return &Row{Vals: concatRow(o.Vals, nullRow(j.p.InnerWidth))}
+		return j.out.pad(0, o.Vals, j.p.InnerWidth)
 	case j.p.Kind == plan.JoinAnti:
 		return o
 	}
@@ -657,13 +753,12 @@ func (j *hashJoin) Next() (*Row, error) {
 					j.phase, j.uidx = hjUnmatched, 0
 					continue
 				}
-				j.cur, j.curKeys, j.matched, j.ci = r, ks, false, 0
-				j.cands = nil
+				j.cur, j.curKeys, j.curH, j.matched, j.ci = r, ks, h, false, -1
 				if !hasNull(ks) {
-					j.cands = j.table[h]
+					j.ci = j.first(h)
 				}
 			}
-			if j.ci >= len(j.cands) {
+			if j.ci < 0 {
 				o := j.cur
 				j.cur = nil
 				if !j.matched {
@@ -673,13 +768,13 @@ func (j *hashJoin) Next() (*Row, error) {
 				}
 				continue
 			}
-			e := j.entries[j.cands[j.ci]]
-			j.ci++
-			if !keysEqual(j.outerT, j.curKeys, e.keys) {
+			e := &j.entries[j.ci]
+			j.ci = e.next
+			if e.h != j.curH || !keysEqual(j.outerT, j.curKeys, e.keys) {
 				continue
 			}
-			joined := concatRow(j.cur.Vals, e.row.Vals)
-			ok, err := j.ec.Qual(j.p.Qual, joined)
+			joined := j.out.concat(j.cur.Vals, e.row.Vals)
+			ok, err := j.ec.Qual(j.p.Qual, joined.Vals)
 			if err != nil {
 				return nil, err
 			}
@@ -697,14 +792,14 @@ func (j *hashJoin) Next() (*Row, error) {
 				j.cur = nil
 				continue
 			}
-			return &Row{Vals: joined}, nil
+			return j.out.keep(), nil
 		case hjUnmatched:
 			if keepsUnmatchedInner(kind) {
 				for j.uidx < len(j.entries) {
-					e := j.entries[j.uidx]
+					e := &j.entries[j.uidx]
 					j.uidx++
 					if !e.matched {
-						return &Row{Vals: concatRow(nullRow(j.p.OuterWidth), e.row.Vals)}, nil
+						return j.out.pad(j.p.OuterWidth, e.row.Vals, 0), nil
 					}
 				}
 			}
@@ -727,7 +822,7 @@ func (j *hashJoin) Next() (*Row, error) {
 				j.phase = hjDone
 				continue
 			}
-			return &Row{Vals: concatRow(nullRow(j.p.OuterWidth), r.Vals)}, nil
+			return j.out.pad(j.p.OuterWidth, r.Vals, 0), nil
 		default:
 			return nil, nil
 		}
@@ -758,7 +853,7 @@ func (j *hashJoin) nextBatch() error {
 	}
 	j.stats.Batches = j.nbatch
 	j.stats.noteDisk(j.disk)
-	j.table, j.entries = nil, nil
+	j.heads, j.tails, j.entries = nil, nil, nil
 	j.phase = hjNullInner
 	return nil
 }
@@ -775,5 +870,5 @@ func (j *hashJoin) Close() {
 		f.close()
 	}
 	j.nullInner.close()
-	j.table, j.entries = nil, nil
+	j.heads, j.tails, j.entries = nil, nil, nil
 }

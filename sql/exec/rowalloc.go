@@ -2,7 +2,9 @@ package exec
 
 import (
 	"github.com/tuskdb/tusk/access/tuple"
+	"github.com/tuskdb/tusk/internal/base"
 	"github.com/tuskdb/tusk/sql/analyze"
+	"github.com/tuskdb/tusk/sql/plan"
 	"github.com/tuskdb/tusk/sql/types"
 )
 
@@ -81,3 +83,118 @@ func decodeColsInto(out []types.Datum, proj []int, cols []analyze.Column, payloa
 	}
 	return nil
 }
+
+// Slabs of rows (X31): a scan (and a join's output) hands out its rows
+// from slabs of many rows and values, one allocation per many rows. A
+// slab is never reused: the rows handed out stay valid as long as someone
+// holds them (sorts, hash tables, tuple stores keep rows, X5). The slab
+// grows from minSlabRows to maxSlabRows rows per slab, so a scan built
+// anew per outer row (X7) that returns few rows allocates little.
+const (
+	minSlabRows = 4
+	maxSlabRows = 128
+	maxSlabVals = 2048 // values per slab: wide rows get fewer rows per slab
+)
+
+type rowSlab struct {
+	rows []Row
+	vals []types.Datum
+	size int // rows in the last slab
+}
+
+// take returns a new Row with n zero values.
+func (s *rowSlab) take(n int) *Row {
+	if len(s.rows) == 0 || len(s.vals) < n {
+		s.size = min(max(s.size*2, minSlabRows), maxSlabRows)
+		k := s.size
+		if n > 0 && n*k > maxSlabVals {
+			k = max(1, maxSlabVals/n)
+		}
+		s.rows = make([]Row, k)
+		s.vals = make([]types.Datum, k*n)
+	}
+	r := &s.rows[0]
+	s.rows = s.rows[1:]
+	r.Vals = s.vals[:n:n]
+	s.vals = s.vals[n:]
+	return r
+}
+
+// takeVals returns n zero values (a row's Vals without a Row).
+func (s *rowSlab) takeVals(n int) []types.Datum {
+	if len(s.vals) < n {
+		s.size = min(max(s.size*2, minSlabRows), maxSlabRows)
+		k := s.size
+		if n > 0 && n*k > maxSlabVals {
+			k = max(1, maxSlabVals/n)
+		}
+		s.vals = make([]types.Datum, k*n)
+	}
+	v := s.vals[:n:n]
+	s.vals = s.vals[n:]
+	return v
+}
+
+// scanDecoder turns a heap scan's payloads into rows (seqScan,
+// bitmapHeapScan): the attributes are deformed into a reusable scratch,
+// the values boxed in the statement's arena (types.Arena: slabs, never
+// reused) and the rows taken from a rowSlab. A row a qual rejects never
+// leaves the scan, so its Row is filled again by the next tuple (spare).
+// need, when set, names the columns anything above the scan reads: the
+// others stay NULL (neededCols, prune.go).
+type scanDecoder struct {
+	cols  []analyze.Column
+	need  []bool
+	width int // len(cols), plus one for an emitted ctid
+	raw   [][]byte
+	slab  rowSlab
+	spare *Row
+	arena *types.Arena
+}
+
+func (ec *Context) newScanDecoder(d *scanDecoder, n plan.Node, cols []analyze.Column, emitCTID bool) {
+	d.cols = cols
+	d.width = len(cols)
+	if emitCTID {
+		d.width++
+	}
+	d.arena = &ec.state().arena
+	d.need = ec.neededCols(n)
+}
+
+// decode returns the row of payload; keep hands it out for good.
+func (d *scanDecoder) decode(payload []byte) (*Row, error) {
+	r := d.spare
+	if r == nil {
+		r = d.slab.take(d.width)
+		d.spare = r
+	} else {
+		clear(r.Vals)
+		r.TID = base.ItemPointer{}
+	}
+	cols := d.cols
+	if cap(d.raw) < len(cols) {
+		d.raw = make([][]byte, len(cols))
+	}
+	raw := d.raw[:len(cols)]
+	if err := tuple.DeformInto(payload, raw); err != nil {
+		return nil, err
+	}
+	out := r.Vals
+	for i, b := range raw {
+		if b == nil || cols[i].Dropped || (d.need != nil && !d.need[i]) {
+			continue
+		}
+		v, err := d.arena.Decode(cols[i].T, b)
+		if err != nil {
+			clear(raw)
+			return nil, err
+		}
+		out[i] = v
+	}
+	clear(raw) // drop the references to the payload
+	return r, nil
+}
+
+// keep hands the last decoded row out: the next one takes a new Row.
+func (d *scanDecoder) keep() { d.spare = nil }

@@ -45,6 +45,13 @@ type stmtState struct {
 	tick    int
 	tempSeq int
 	temps   map[*tempFile]struct{}
+
+	// arena boxes the values scans decode (X31); needed is what the
+	// plan's nodes read of the scans' columns (prune.go).
+	arena  types.Arena
+	needed []scanNeed
+	// argSlab holds aggregates' argument lists (agg.go, X31).
+	argSlab rowSlab
 }
 
 func (ec *Context) state() *stmtState {

@@ -15,6 +15,20 @@ type tidBitmap struct {
 	pages      map[base.BlockNumber]*tbmPage
 	chunks     map[base.BlockNumber]*tbmChunk // by first block of the chunk
 	maxEntries int
+	slab       []tbmPage // new exact pages come from here (X31)
+}
+
+// tbmSlabPages is how many pages one allocation of tidBitmap.slab holds.
+const tbmSlabPages = 64
+
+// newPage returns a zero page from the slab.
+func (b *tidBitmap) newPage() *tbmPage {
+	if len(b.slab) == 0 {
+		b.slab = make([]tbmPage, tbmSlabPages)
+	}
+	p := &b.slab[0]
+	b.slab = b.slab[1:]
+	return p
 }
 
 // tbmWords covers MaxHeapTuplesPerPage (291) offsets, 1-based.
@@ -74,7 +88,7 @@ func (b *tidBitmap) add(tid base.ItemPointer, recheck bool) {
 	}
 	p := b.pages[tid.Block]
 	if p == nil {
-		p = &tbmPage{}
+		p = b.newPage()
 		b.pages[tid.Block] = p
 	}
 	off := int(tid.Offset)
@@ -201,16 +215,24 @@ type tbmBlock struct {
 // blocks lists the bitmap's pages in block order (tbm_begin_iterate).
 func (b *tidBitmap) blocks() []tbmBlock {
 	out := make([]tbmBlock, 0, len(b.pages))
+	// The exact pages' offsets share one array.
+	n := 0
+	for _, p := range b.pages {
+		for _, word := range p.bits {
+			n += bits.OnesCount64(word)
+		}
+	}
+	all := make([]base.OffsetNumber, 0, n)
 	for blk, p := range b.pages {
-		tb := tbmBlock{blk: blk, recheck: p.recheck}
+		start := len(all)
 		for w, word := range p.bits {
 			for word != 0 {
 				i := bits.TrailingZeros64(word)
 				word &^= 1 << i
-				tb.offsets = append(tb.offsets, base.OffsetNumber(w*64+i+1))
+				all = append(all, base.OffsetNumber(w*64+i+1))
 			}
 		}
-		out = append(out, tb)
+		out = append(out, tbmBlock{blk: blk, recheck: p.recheck, offsets: all[start:len(all):len(all)]})
 	}
 	for start, c := range b.chunks {
 		for i := 0; i < pagesPerChunk; i++ {
