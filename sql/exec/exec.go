@@ -62,6 +62,12 @@ type Context struct {
 	// IndexOpener, when OpenIndex is nil, opens such trees instead (an
 	// interface holding a pointer: no closure to allocate per statement).
 	IndexOpener IndexOpener
+	// Arena, when set, boxes the values scans decode instead of the
+	// statement's own (types.Arena): the session lends one that outlives
+	// its statements, so a point query does not start a slab each time.
+	// Its slabs are never reused, so values stay valid however long they
+	// are kept (X31).
+	Arena *types.Arena
 
 	st    *stmtState
 	frame *Frame // the Frame holding this Context, if any (Frame.Init)

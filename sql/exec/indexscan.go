@@ -167,7 +167,7 @@ type indexCursor struct {
 	tbuf  [4]*types.T    // colT's backing array for small indexes
 	sc    *btree.Scan
 	scBuf btree.Scan // sc's memory: each open starts the scan in it again
-	empty bool // the keys can match nothing
+	empty bool       // the keys can match nothing
 	vals  []types.Datum
 	arrs  []int       // indexes in ek of array keys
 	combo []int       // current element of each array key
@@ -618,7 +618,7 @@ func (c *indexCursor) decode(e *btree.Entry) error {
 	for i := range c.vals {
 		c.vals[i] = nil
 		if i < len(e.Vals) && e.Vals[i] != nil {
-			v, err := types.Decode(c.colT[i], e.Vals[i])
+			v, err := c.ec.arena().Decode(c.colT[i], e.Vals[i])
 			if err != nil {
 				return err
 			}
@@ -632,7 +632,7 @@ func (c *indexCursor) decode(e *btree.Entry) error {
 func (c *indexCursor) decodeCol(e *btree.Entry, i int) error {
 	c.vals[i] = nil
 	if i < len(e.Vals) && e.Vals[i] != nil {
-		v, err := types.Decode(c.colT[i], e.Vals[i])
+		v, err := c.ec.arena().Decode(c.colT[i], e.Vals[i])
 		if err != nil {
 			return err
 		}
@@ -745,7 +745,9 @@ type indexScan struct {
 	cur     *indexCursor // &curv
 	stats   *Stats
 	started bool
-	raw     [][]byte   // decodeRowInto's scratch
+	raw     [][]byte    // decodeColsInto's scratch
+	dec     scanDecoder // rows of the unprojected path, from slabs (X31)
+	decSet  bool
 	tup     heap.Tuple // the tuple fetched last: its payload array is reused
 	// proj, when set, are the columns a Projection of plain columns over
 	// this scan outputs (buildProjectedIndexScan): only they are decoded,
@@ -809,27 +811,32 @@ func (s *indexScan) Next() (*Row, error) {
 			} else {
 				row = newRow(len(s.proj))
 			}
-			if err := decodeColsInto(row.Vals, s.proj, s.p.Cols, t.Payload, &s.raw); err != nil {
+			if err := decodeColsInto(row.Vals, s.proj, s.p.Cols, t.Payload, &s.raw, s.ec.arena()); err != nil {
 				return nil, err
 			}
 			return row, nil
 		}
-		row := newRow(len(s.p.Cols))
-		if err := decodeRowInto(row.Vals, s.p.Cols, t.Payload, &s.raw); err != nil {
+		if !s.decSet {
+			s.decSet = true
+			s.ec.newScanDecoder(&s.dec, s.p, s.p.Cols, s.p.EmitCTID)
+		}
+		row, err := s.dec.decode(t.Payload)
+		if err != nil {
 			return nil, err
 		}
-		ok, err := s.ec.Qual(s.p.Qual, row.Vals)
+		ok, err := s.ec.Qual(s.p.Qual, row.Vals[:len(s.p.Cols)])
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
 			s.stats.RowsRemovedByFilter++
-			continue
+			continue // the decoder fills the same row again (X31)
 		}
 		if s.p.EmitCTID {
-			row.Vals = append(row.Vals, t.Header.Self)
+			row.Vals[len(s.p.Cols)] = t.Header.Self
 		}
 		row.TID = t.Header.Self
+		s.dec.keep()
 		return row, nil
 	}
 }

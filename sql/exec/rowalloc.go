@@ -38,32 +38,10 @@ func newRow(n int) *Row {
 	return &Row{Vals: make([]types.Datum, n)}
 }
 
-// decodeRowInto is DecodeRow writing into out (len(cols) values), with
-// raw as a reusable scratch for the deformed attributes.
-func decodeRowInto(out []types.Datum, cols []analyze.Column, payload []byte, raw *[][]byte) error {
-	if cap(*raw) < len(cols) {
-		*raw = make([][]byte, len(cols))
-	}
-	r := (*raw)[:len(cols)]
-	if err := tuple.DeformInto(payload, r); err != nil {
-		return err
-	}
-	for i, b := range r {
-		if b == nil || cols[i].Dropped {
-			continue
-		}
-		var err error
-		if out[i], err = types.Decode(cols[i].T, b); err != nil {
-			return err
-		}
-	}
-	clear(r) // drop the references to the page
-	return nil
-}
-
-// decodeColsInto is decodeRowInto for the columns proj of cols only:
+// decodeColsInto decodes the columns proj of cols only (with raw as a
+// reusable scratch for the deformed attributes):
 // out[i] is column proj[i] of the row.
-func decodeColsInto(out []types.Datum, proj []int, cols []analyze.Column, payload []byte, raw *[][]byte) error {
+func decodeColsInto(out []types.Datum, proj []int, cols []analyze.Column, payload []byte, raw *[][]byte, a *types.Arena) error {
 	if cap(*raw) < len(cols) {
 		*raw = make([][]byte, len(cols))
 	}
@@ -76,7 +54,7 @@ func decodeColsInto(out []types.Datum, proj []int, cols []analyze.Column, payloa
 		out[i] = nil
 		if b := r[c]; b != nil && !cols[c].Dropped {
 			var err error
-			if out[i], err = types.Decode(cols[c].T, b); err != nil {
+			if out[i], err = a.Decode(cols[c].T, b); err != nil {
 				return err
 			}
 		}
@@ -158,7 +136,7 @@ func (ec *Context) newScanDecoder(d *scanDecoder, n plan.Node, cols []analyze.Co
 	if emitCTID {
 		d.width++
 	}
-	d.arena = &ec.state().arena
+	d.arena = ec.arena()
 	d.need = ec.neededCols(n)
 }
 
@@ -198,3 +176,12 @@ func (d *scanDecoder) decode(payload []byte) (*Row, error) {
 
 // keep hands the last decoded row out: the next one takes a new Row.
 func (d *scanDecoder) keep() { d.spare = nil }
+
+// arena is where the statement's scans box decoded values: the session's
+// (Context.Arena) or the statement's own.
+func (ec *Context) arena() *types.Arena {
+	if ec.Arena != nil {
+		return ec.Arena
+	}
+	return &ec.state().arena
+}

@@ -34,7 +34,10 @@ const (
 
 // Session is a backend (S1).
 type Session struct {
-	fast     fastState // per-session caches of the statement path (fastpath.go)
+	fast fastState // per-session caches of the statement path (fastpath.go)
+	// arena boxes the values its statements' scans decode (exec.Context.Arena):
+	// its slabs outlive statements and are never reused.
+	arena    types.Arena
 	inst     *instance.Instance
 	id       int32
 	Settings *Settings
@@ -740,7 +743,7 @@ func (s *Session) query(ctx context.Context, st ast.Stmt, args []any, ptypes []*
 	}
 	both.f.Context = exec.Context{Ctx: ctx, Heap: s.inst.Heap, Xact: s.xact, Snap: snap, Params: params, Xacts: s.inst.Xacts, PgStat: s.pgStat(),
 		SerializableConflicts: s.isolation != "read committed",
-		WorkMem:               s.workMemCached(), TempFS: s.inst.FS, TempDir: s.tempDir()}
+		WorkMem:               s.workMemCached(), TempFS: s.inst.FS, TempDir: s.tempDir(), Arena: &s.arena}
 	ec := both.f.Init()
 	both.opener = indexOpener{s, snap}
 	ec.IndexOpener = &both.opener // index_ddl.go
