@@ -239,16 +239,7 @@ func (b *Backend) SetXact(x *mvcc.Xact, xmin base.XID) {
 // the idle states; x is the open transaction (nil outside one) and xmin
 // the snapshot it keeps (REPEATABLE READ).
 func (b *Backend) Idle(state string, x *mvcc.Xact, xmin base.XID) {
-	now := b.reg.now()
-	b.mu.Lock()
-	b.cancel = nil
-	b.xact = x
-	b.xmin = xmin
-	if x == nil {
-		b.xactStart = time.Time{}
-	}
-	b.setState(state, now)
-	b.mu.Unlock()
+	b.IdleTimes(state, x, xmin, false)
 }
 
 // IdleTimes is Idle, and with takeTimes also TakeTimes when the state

@@ -616,13 +616,8 @@ func (c *indexCursor) next() (*btree.Entry, error) {
 // decode fills c.vals from an entry.
 func (c *indexCursor) decode(e *btree.Entry) error {
 	for i := range c.vals {
-		c.vals[i] = nil
-		if i < len(e.Vals) && e.Vals[i] != nil {
-			v, err := c.ec.arena().Decode(c.colT[i], e.Vals[i])
-			if err != nil {
-				return err
-			}
-			c.vals[i] = v
+		if err := c.decodeCol(e, i); err != nil {
+			return err
 		}
 	}
 	return nil
