@@ -402,7 +402,7 @@ func (b *builder) node(p plan.Node, outer [][]*item) *Node {
 		return c
 	case *plan.SeqScan:
 		n := b.newNode(p, "Seq Scan")
-		ri := b.nm.forCols(x.Cols)
+		ri := b.scanRTE(x.Cols)
 		b.setRel(n, x.Rel.Name, x.Rel.Namespace, ri)
 		n.items = b.relItems(ri, x.Cols, x.EmitCTID)
 		n.phys = n.items
@@ -415,7 +415,7 @@ func (b *builder) node(p plan.Node, outer [][]*item) *Node {
 		return n
 	case *plan.IndexScan:
 		n := b.newNode(p, "Index Scan")
-		ri := b.nm.forCols(x.Cols)
+		ri := b.scanRTE(x.Cols)
 		b.setRel(n, x.Rel.Name, x.Rel.Namespace, ri)
 		n.Index = indexName(x.Index)
 		n.ScanDirection = "Forward"
@@ -429,7 +429,7 @@ func (b *builder) node(p plan.Node, outer [][]*item) *Node {
 		return n
 	case *plan.IndexOnlyScan:
 		n := b.newNode(p, "Index Only Scan")
-		ri := b.nm.forCols(x.Cols)
+		ri := b.scanRTE(x.Cols)
 		b.setRel(n, x.Rel.Name, x.Rel.Namespace, ri)
 		n.Index = indexName(x.Index)
 		n.ScanDirection = "Forward"
@@ -454,7 +454,7 @@ func (b *builder) node(p plan.Node, outer [][]*item) *Node {
 		return n
 	case *plan.BitmapHeapScan:
 		n := b.newNode(p, "Bitmap Heap Scan")
-		ri := b.nm.forCols(x.Cols)
+		ri := b.scanRTE(x.Cols)
 		b.setRel(n, x.Rel.Name, x.Rel.Namespace, ri)
 		n.items = b.relItems(ri, x.Cols, x.EmitCTID)
 		n.phys = n.items
@@ -1278,4 +1278,23 @@ func (b *builder) sublinkText(sl *analyze.SubLink) string {
 		return fmt.Sprintf("(hashed SubPlan %d)", info.n)
 	}
 	return fmt.Sprintf("(SubPlan %d)", info.n)
+}
+
+// scanRTE is the range table entry a scan of cols reads. A second scan of
+// the same entry (the InitPlans of min/max via an index each scan the
+// table) is a copy with a name of its own, as PostgreSQL's planner copies
+// the entry into each subquery and set_rtable_names tells them apart
+// ("huge", then "huge huge_1").
+func (b *builder) scanRTE(cols []analyze.Column) *rteInfo {
+	ri := b.nm.forCols(cols)
+	if ri == nil {
+		return nil
+	}
+	if !ri.scanned {
+		ri.scanned = true
+		return ri
+	}
+	c := *ri
+	c.name = b.nm.unique(refName(ri.rte))
+	return &c
 }

@@ -15,6 +15,8 @@ type rteInfo struct {
 	name string
 	cte  *analyze.CTE // RTECTE: the WITH query it reads
 	used bool         // matched to a plan node already
+	// scanned: a scan node reads it already (builder.scanRTE).
+	scanned bool
 }
 
 // cteDef is a WITH query in the planner's numbering (CTEScan.ID).
