@@ -193,8 +193,8 @@
 //	    that adds entries: ModifyTable, ON CONFLICT arbiters, COPY, CREATE
 //	    INDEX, REINDEX and the heapallindexed checker.
 //	X31: Scans and joins allocate in slabs (rowalloc.go): the values a
-//	    sequential or bitmap heap scan decodes are boxed in the
-//	    statement's types.Arena; its rows (Row and Vals), a join's and a
+//	    sequential, bitmap heap or index scan decodes are boxed in the
+//	    statement's types.Arena (or the session's, Context.Arena); its rows (Row and Vals), a join's and a
 //	    Projection's output rows come from slabs of many rows; a hash
 //	    join's inner keys and aggregates' argument lists from slabs of
 //	    values; a TID bitmap's pages from a slab of pages. No slab is ever
@@ -203,8 +203,9 @@
 //	    never left it: a row its Qual rejected (the expressions that saw
 //	    it keep values, never the slice). A heap scan's tuple
 //	    payloads are only read while its page is current (the decoded
-//	    values are copies). Such a scan decodes only the columns the
-//	    nodes above read (prune.go: Build walks Projection, Filter, Sort,
+//	    values are copies). Such a scan decodes only the columns its
+//	    filter and the nodes above read (an index scan's conditions are
+//	    evaluated on the index entries) (prune.go: Build walks Projection, Filter, Sort,
 //	    Limit, Agg, Materialize, Memoize and the joins; any other node,
 //	    an unknown expression, a correlated SubLink or an inner side
 //	    reading the outer row keeps every column); the others are NULL.

@@ -56,7 +56,9 @@ func hasHeapScan(n plan.Node) bool {
 		return true
 	case *plan.CTEScan:
 		return hasHeapScan(p.Plan)
-	case *plan.IndexScan, *plan.IndexOnlyScan:
+	case *plan.IndexScan:
+		return true
+	case *plan.IndexOnlyScan:
 		return false
 	}
 	for _, c := range n.Children() {
@@ -223,6 +225,14 @@ func (w *needWalker) node(n plan.Node, out colSet) {
 	case *plan.BitmapHeapScan:
 		s := newSet(len(p.Cols), out, 0)
 		if !s.add(p.Qual) || !s.add(p.RecheckQual) {
+			s = nil
+		}
+		w.record(p, s)
+	case *plan.IndexScan:
+		// The index conditions are evaluated on the index entries, not on
+		// the decoded heap row: only the filter and the nodes above read it.
+		s := newSet(len(p.Cols), out, 0)
+		if !s.add(p.Qual) {
 			s = nil
 		}
 		w.record(p, s)
