@@ -45,3 +45,18 @@ func TestExplainCustomPlanParams(t *testing.T) {
 		require.Equal(t, strings.Join(want, "\n"), strings.Join(got, "\n"), c.sql)
 	}
 }
+
+// EXPLAIN of CREATE TABLE AS, CREATE MATERIALIZED VIEW and SELECT INTO
+// prints the query's plan, as PostgreSQL does, and creates nothing.
+func TestExplainCreateTableAs(t *testing.T) {
+	pg, db := startOracleAndTusk(t)
+	execBoth(t, pg, db, "CREATE TABLE ctas_src (a int, b text)")
+	for _, q := range []string{
+		"EXPLAIN (COSTS OFF) CREATE TABLE ctas_x AS SELECT a FROM ctas_src WHERE a > 3",
+		"EXPLAIN (COSTS OFF) CREATE MATERIALIZED VIEW ctas_mv AS SELECT count(*) FROM ctas_src",
+		"EXPLAIN (COSTS OFF) SELECT a INTO ctas_y FROM ctas_src",
+	} {
+		require.Equal(t, pgQueryStrings(t, pg, q), queryStrings(t, db, q), q)
+	}
+	require.Equal(t, [][]string{{"0"}}, queryStrings(t, db, "SELECT count(*) FROM pg_class WHERE relname IN ('ctas_x', 'ctas_mv', 'ctas_y')"))
+}

@@ -141,6 +141,11 @@ func (s *Session) planFor(snap *mvcc.Snapshot, q *analyze.Query, params []types.
 // explainTree plans (and with ANALYZE runs) st and builds its EXPLAIN tree.
 func (s *Session) explainTree(ctx context.Context, st ast.Stmt, args []any, opts explain.Options) (*explain.Explain, error) {
 	var ptypes []*types.T
+	if c, ok := st.(*ast.CreateTableAsStmt); ok && !opts.Analyze {
+		// EXPLAIN CREATE TABLE AS / CREATE MATERIALIZED VIEW / SELECT
+		// INTO shows the query's plan (nothing is created).
+		st = c.Query
+	}
 	switch q := st.(type) {
 	case *ast.SelectStmt, *ast.InsertStmt, *ast.UpdateStmt, *ast.DeleteStmt:
 	case *ast.ExecuteStmt:
