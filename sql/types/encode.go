@@ -178,6 +178,10 @@ func Decode(t *T, b []byte) (Datum, error) {
 		}
 		return nil, corrupt(t, "unknown element type")
 	}
+	if isVector(t) {
+		d, err := decodeArray(t, b)
+		return asVector(d), err
+	}
 	if t.Elem != nil && t.Len == -1 {
 		return decodeArray(t, b)
 	}

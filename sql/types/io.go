@@ -21,6 +21,9 @@ func Format(t *T, d Datum) string { return UTC.Format(t, d) }
 
 // Parse is the input function of t in this session (time zone, 'now').
 func (sess *Session) Parse(t *T, typmod int32, s string) (Datum, error) {
+	if isVector(t) {
+		return sess.parseVector(t, s)
+	}
 	if t.Elem != nil && t.Len == -1 {
 		return sess.parseArray(t.Elem, typmod, s)
 	}
@@ -132,6 +135,9 @@ func (sess *Session) Format(t *T, d Datum) string {
 		return ""
 	}
 	if a, ok := d.(*Array); ok {
+		if isVector(t) && len(a.Dims) <= 1 {
+			return sess.formatVector(t, a)
+		}
 		return sess.formatArray(a)
 	}
 	switch v := d.(type) {

@@ -139,7 +139,7 @@ func FormatType(t *T, typmod int32) string {
 	if t == nil {
 		return "-"
 	}
-	if t.Elem != nil && t.Len == -1 {
+	if t.Elem != nil && t.Len == -1 && !isVector(t) {
 		return FormatType(t.Elem, typmod) + "[]"
 	}
 	mod := TypmodOut(t, typmod)
