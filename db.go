@@ -29,6 +29,7 @@ type Option func(*config) error
 type config struct {
 	inst     instance.Options
 	settings map[string]string
+	notice   func(*Error)
 }
 
 // WithFS runs the database on a file system of your choosing (vfs.NewMem,
@@ -66,6 +67,15 @@ func WithClock(now func() time.Time) Option {
 // stack, warnings); the default is the standard library's log.Printf.
 func WithLogf(f func(format string, args ...any)) Option {
 	return func(c *config) error { c.inst.Logf = f; return nil }
+}
+
+// WithNoticeHandler receives the notices statements raise (severity
+// NOTICE, e.g. "relation \"t\" already exists, skipping" with SQLSTATE
+// 42P07 for CREATE TABLE IF NOT EXISTS), as psql prints them; called on
+// the goroutine running the statement, before it returns. client_min_messages
+// = warning silences them.
+func WithNoticeHandler(f func(*Error)) Option {
+	return func(c *config) error { c.notice = f; return nil }
 }
 
 // WithSetting sets a configuration parameter by name, as in a DSN:
@@ -132,6 +142,7 @@ func parseDuration(s string) (time.Duration, error) {
 type DB struct {
 	inst     *instance.Instance
 	settings map[string]string
+	notice   func(*Error)
 
 	mu     sync.Mutex
 	idle   []*session.Session
@@ -170,7 +181,7 @@ func Open(dir string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{inst: inst, settings: c.settings, active: map[*session.Session]bool{}}
+	db := &DB{inst: inst, settings: c.settings, notice: c.notice, active: map[*session.Session]bool{}}
 	// initdb's system_views.sql: the views over the catalog and the
 	// statistics every database has.
 	s, err := db.session()
@@ -254,6 +265,9 @@ func (db *DB) session() (*session.Session, error) {
 			return nil, err
 		}
 		s = session.New(db.inst, st)
+		if db.notice != nil {
+			s.SetNoticeHandler(db.notice)
+		}
 	}
 	db.active[s] = true
 	return s, nil

@@ -240,7 +240,8 @@ func (s *Session) createIndex(ctx context.Context, n *ast.CreateIndexStmt) (*Cur
 		return nil, err
 	} else if existing != nil {
 		if n.IfNotExists {
-			return s.utilityDone("CREATE INDEX") // NOTICE: relation already exists, skipping
+			s.notice(pgerr.DuplicateTable, "relation %q already exists, skipping", name)
+			return s.utilityDone("CREATE INDEX")
 		}
 		return nil, pgerr.New(pgerr.DuplicateTable, "relation %q already exists", name)
 	}
@@ -335,10 +336,11 @@ func (s *Session) drop(ctx context.Context, n *ast.DropStmt) (*Cursor, error) {
 			return nil, err
 		}
 		if rel == nil {
-			if n.IfExists {
-				continue // PostgreSQL: NOTICE ... does not exist, skipping
-			}
 			what := strings.ToLower(n.Kind.String())
+			if n.IfExists {
+				s.notice(pgerr.SuccessfulCompletion, "%s %q does not exist, skipping", what, rv.Name)
+				continue
+			}
 			if want == catalog.KindIndex {
 				return nil, pgerr.New(pgerr.UndefinedObject, "index %q does not exist", rv.Name)
 			}

@@ -40,7 +40,8 @@ func (s *Session) alterTarget(snap *mvcc.Snapshot, rv *ast.RangeVar, ifExists bo
 	}
 	if rel == nil {
 		if ifExists {
-			return nil, nil // NOTICE: relation does not exist, skipping
+			s.notice(pgerr.SuccessfulCompletion, "relation %q does not exist, skipping", rv.Name)
+			return nil, nil
 		}
 		return nil, pgerr.New(pgerr.UndefinedTable, "relation %q does not exist", rv.Name)
 	}
@@ -114,7 +115,8 @@ func (s *Session) alterCmd(ctx context.Context, snap *mvcc.Snapshot, rel *catalo
 		}
 		if con == nil {
 			if cmd.IfExists {
-				return nil // NOTICE: constraint does not exist, skipping
+				s.notice(pgerr.SuccessfulCompletion, "constraint %q of relation %q does not exist, skipping", cmd.Name, rel.Name)
+				return nil
 			}
 			return pgerr.New(pgerr.UndefinedObject, "constraint %q of relation %q does not exist", cmd.Name, rel.Name)
 		}
@@ -146,7 +148,8 @@ func (s *Session) addColumn(ctx context.Context, snap *mvcc.Snapshot, rel *catal
 	}
 	if attnumOf(rel, cd.Name) != 0 {
 		if cmd.IfNotExists {
-			return nil // NOTICE: column already exists, skipping
+			s.notice(pgerr.DuplicateColumn, "column %q of relation %q already exists, skipping", cd.Name, rel.Name)
+			return nil
 		}
 		return pgerr.New(pgerr.DuplicateColumn, "column %q of relation %q already exists", cd.Name, rel.Name)
 	}
@@ -287,7 +290,8 @@ func (s *Session) dropColumn(ctx context.Context, snap *mvcc.Snapshot, rel *cata
 	k := attnumOf(rel, cmd.Name)
 	if k == 0 {
 		if cmd.IfExists {
-			return nil // NOTICE: column does not exist, skipping
+			s.notice(pgerr.SuccessfulCompletion, "column %q of relation %q does not exist, skipping", cmd.Name, rel.Name)
+			return nil
 		}
 		return pgerr.New(pgerr.UndefinedColumn, "column %q of relation %q does not exist", cmd.Name, rel.Name)
 	}

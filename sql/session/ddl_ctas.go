@@ -37,7 +37,8 @@ func (s *Session) createTableAs(ctx context.Context, n *ast.CreateTableAsStmt, a
 		return nil, err
 	} else if existing != nil {
 		if n.IfNotExists {
-			return s.utilityDone("CREATE TABLE AS") // NOTICE: relation already exists, skipping
+			s.notice(pgerr.DuplicateTable, "relation %q already exists, skipping", n.Table.Name)
+			return s.utilityDone("CREATE TABLE AS")
 		}
 		return nil, pgerr.New(pgerr.DuplicateTable, "relation %q already exists", n.Table.Name)
 	}

@@ -114,7 +114,8 @@ func (s *Session) createSchema(ctx context.Context, n *ast.CreateSchemaStmt) (*C
 	if _, ok, err := s.inst.Catalog.LookupNamespace(snap, n.Name); err != nil {
 		return nil, err
 	} else if ok && n.IfNotExists {
-		return s.utilityDone("CREATE SCHEMA") // NOTICE: schema already exists, skipping
+		s.notice(pgerr.DuplicateSchema, "schema %q already exists, skipping", n.Name)
+		return s.utilityDone("CREATE SCHEMA")
 	}
 	if _, err := s.inst.Catalog.CreateNamespace(s.xact, snap, n.Name); err != nil {
 		return nil, err
@@ -167,7 +168,8 @@ func (s *Session) dropSchema(ctx context.Context, n *ast.DropStmt) (*Cursor, err
 		}
 		if !ok {
 			if n.IfExists {
-				continue // NOTICE: schema does not exist, skipping
+				s.notice(pgerr.SuccessfulCompletion, "schema %q does not exist, skipping", rv.Name)
+				continue
 			}
 			return nil, pgerr.New(pgerr.InvalidSchemaName, "schema %q does not exist", rv.Name)
 		}

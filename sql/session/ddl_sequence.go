@@ -281,7 +281,8 @@ func (s *Session) createSequence(ctx context.Context, n *ast.CreateSeqStmt) (*Cu
 		if rel, err := s.inst.Catalog.LookupRelation(s.xact, snap, ns, n.Seq.Name); err != nil {
 			return nil, err
 		} else if rel != nil {
-			return s.utilityDone("CREATE SEQUENCE") // NOTICE: relation already exists, skipping
+			s.notice(pgerr.DuplicateTable, "relation %q already exists, skipping", n.Seq.Name)
+			return s.utilityDone("CREATE SEQUENCE")
 		}
 	}
 	o, err := parseSeqOptions(n.Options, false)
@@ -313,7 +314,8 @@ func (s *Session) alterSequence(ctx context.Context, n *ast.AlterSeqStmt) (*Curs
 	}
 	if rel == nil {
 		if n.IfExists {
-			return s.utilityDone("ALTER SEQUENCE") // NOTICE: relation does not exist, skipping
+			s.notice(pgerr.SuccessfulCompletion, "relation %q does not exist, skipping", n.Seq.Name)
+			return s.utilityDone("ALTER SEQUENCE")
 		}
 		return nil, pgerr.New(pgerr.UndefinedTable, "relation %q does not exist", rvName(n.Seq))
 	}
@@ -452,7 +454,8 @@ func (s *Session) dropSequence(ctx context.Context, n *ast.DropStmt) (*Cursor, e
 		}
 		if rel == nil {
 			if n.IfExists {
-				continue // NOTICE: sequence does not exist, skipping
+				s.notice(pgerr.SuccessfulCompletion, "sequence %q does not exist, skipping", rv.Name)
+				continue
 			}
 			return nil, pgerr.New(pgerr.UndefinedTable, "sequence %q does not exist", rv.Name)
 		}

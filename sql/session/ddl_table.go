@@ -26,7 +26,8 @@ func (s *Session) defineTable(ctx context.Context, n *ast.CreateTableStmt) (*Cur
 		if rel, err := s.inst.Catalog.LookupRelation(s.xact, snap, ns, n.Table.Name); err != nil {
 			return nil, err
 		} else if rel != nil {
-			return s.utilityDone("CREATE TABLE") // NOTICE: relation already exists, skipping
+			s.notice(pgerr.DuplicateTable, "relation %q already exists, skipping", n.Table.Name)
+			return s.utilityDone("CREATE TABLE")
 		}
 	}
 	var cols []catalog.Column

@@ -163,6 +163,11 @@
 //	    context (exec.Frame), the parameter values and the index opener
 //	    are one allocation, never reused: rows and the cursor a caller
 //	    keeps stay as they were.
+//	S13: Notices (notice.go) go to the session's NoticeHandler, in order,
+//	    on the statement's goroutine before the statement returns, with
+//	    PostgreSQL's severity, SQLSTATE and text; client_min_messages
+//	    warning or error drops them. A statement's result never depends on
+//	    whether anyone listens.
 //	PC1-PC4: The plan cache (plancache.go): a repeated SQL text reuses its
 //	    parse tree, and its generic plan while no catalog change has
 //	    committed and no setting changed; statements with parameters get

@@ -241,7 +241,7 @@ func (s *Session) defineTableSeqs(ctx context.Context, n *ast.CreateTableStmt) (
 		if rel, err := cat.LookupRelation(s.xact, snap, ns, n.Table.Name); err != nil {
 			return nil, err
 		} else if rel != nil {
-			return s.defineTable(ctx, n) // NOTICE: relation already exists, skipping
+			return s.defineTable(ctx, n) // which raises the NOTICE
 		}
 	}
 	cp := *n

@@ -37,10 +37,12 @@ type Session struct {
 	fast fastState // per-session caches of the statement path (fastpath.go)
 	// arena boxes the values its statements' scans decode (exec.Context.Arena):
 	// its slabs outlive statements and are never reused.
-	arena    types.Arena
-	inst     *instance.Instance
-	id       int32
-	Settings *Settings
+	arena types.Arena
+	// noticeHandler receives NOTICEs (notice.go).
+	noticeHandler NoticeHandler
+	inst          *instance.Instance
+	id            int32
+	Settings      *Settings
 
 	xact      *mvcc.Xact
 	inBlock   bool
