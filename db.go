@@ -217,13 +217,13 @@ func memTemplate() (*vfs.MemFS, error) {
 }
 
 // OpenDSN opens a database from a DSN: a directory, optionally followed by
-// "?name=value&..." settings.
-func OpenDSN(dsn string) (*DB, error) {
+// "?name=value&..." settings; more options may follow.
+func OpenDSN(dsn string, more ...Option) (*DB, error) {
 	dir, opts, err := parseDSN(dsn)
 	if err != nil {
 		return nil, err
 	}
-	return Open(dir, opts...)
+	return Open(dir, append(opts, more...)...)
 }
 
 func parseDSN(dsn string) (string, []Option, error) {
