@@ -608,6 +608,36 @@ type Usage struct {
 	hasLast bool
 }
 
+// ReadRecentBuffer pins buffer id if it still holds tag's page, valid
+// (PostgreSQL's ReadRecentBuffer): a caller that remembers where a hot
+// page was (a B-tree's root and inner pages) skips the buffer table.
+// Under the header lock with our pin taken the buffer cannot be retagged
+// (B4); false means the hint is stale and the caller reads as usual. It
+// counts a hit like ReadBufferUsage.
+func (p *Pool) ReadRecentBuffer(tag base.BufferTag, id int32, u *Usage) (*Buffer, bool) {
+	if id < 0 || int(id) >= len(p.bufs) {
+		return nil, false
+	}
+	b := &p.bufs[id]
+	b.hdr.Lock()
+	if b.flags&(bmTagValid|bmValid) != bmTagValid|bmValid || b.tag != tag {
+		b.hdr.Unlock()
+		return nil, false
+	}
+	b.refcount++
+	if b.usage < MaxUsageCount { // B5
+		b.usage++
+	}
+	b.hdr.Unlock()
+	b.stats.hits.Add(1)
+	p.total.hits.Add(1)
+	if u != nil && !(u.hasLast && u.last == tag) {
+		u.last, u.hasLast = tag, true
+		u.Hit++
+	}
+	return b, true
+}
+
 // ReadBufferUsage is ReadBuffer counting the access into u (nil: not
 // counted).
 func (p *Pool) ReadBufferUsage(tag base.BufferTag, u *Usage) (*Buffer, error) {

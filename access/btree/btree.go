@@ -30,6 +30,12 @@ type Index struct {
 	// root caches the root block and level (PostgreSQL's rd_amcache
 	// copy of the metapage): level<<32 | block, 0 when unknown.
 	root atomic.Uint64
+	// hints remember the buffers of inner pages (blk<<32 | buffer id+1 in
+	// slot blk % len): a descent pins them with ReadRecentBuffer instead
+	// of looking them up. Only pages found at level > 0 are remembered, and
+	// a page's level never changes (no page is deleted), so leaves never
+	// match a slot.
+	hints [32]atomic.Uint64
 }
 
 // Create makes a new, empty index in relation node: it creates the file
@@ -199,16 +205,20 @@ func (ix *Index) lockInto(pb *pageBuf, blk base.BlockNumber, excl bool, u *bufmg
 		b   *bufmgr.Buffer
 		err error
 	)
-	if u == nil {
-		b, err = ix.pool.ReadBuffer(ix.tag(blk))
-	} else {
+	slot := &ix.hints[int(blk)%len(ix.hints)]
+	if h := slot.Load(); h>>32 == uint64(blk) && h&0xFFFFFFFF != 0 {
 		var one bufmgr.Usage
-		b, err = ix.pool.ReadBufferUsage(ix.tag(blk), &one)
-		u.Hit += one.Hit
-		u.Read += one.Read
+		if hb, ok := ix.pool.ReadRecentBuffer(ix.tag(blk), int32(h&0xFFFFFFFF)-1, &one); ok {
+			b = hb
+			if u != nil {
+				u.Hit += one.Hit
+			}
+		}
 	}
-	if err != nil {
-		return nil, opaque{}, err
+	if b == nil {
+		if b, err = ix.readBuffer(blk, u); err != nil {
+			return nil, opaque{}, err
+		}
 	}
 	if pb == nil {
 		pb = new(pageBuf)
@@ -224,7 +234,23 @@ func (ix *Index) lockInto(pb *pageBuf, blk base.BlockNumber, excl bool, u *bufmg
 		ix.release(pb)
 		return nil, opaque{}, ix.wrapCorrupt(err)
 	}
+	if o.level > 0 {
+		slot.Store(uint64(blk)<<32 | uint64(b.ID()+1))
+	}
 	return pb, o, nil
+}
+
+// readBuffer pins block blk, counting the access into u (when set) as a
+// ReadBuffer of its own.
+func (ix *Index) readBuffer(blk base.BlockNumber, u *bufmgr.Usage) (*bufmgr.Buffer, error) {
+	if u == nil {
+		return ix.pool.ReadBuffer(ix.tag(blk))
+	}
+	var one bufmgr.Usage
+	b, err := ix.pool.ReadBufferUsage(ix.tag(blk), &one)
+	u.Hit += one.Hit
+	u.Read += one.Read
+	return b, err
 }
 
 // release unlocks and unpins (_bt_relbuf).
