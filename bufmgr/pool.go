@@ -499,8 +499,7 @@ func (p *Pool) allocPage(b *Buffer) {
 	c := int(b.id) / chunkBuffers
 	if p.chunks[c] == nil {
 		n := min(chunkBuffers, len(p.bufs)-c*chunkBuffers)
-		p.chunks[c] = make([]byte, n*base.BlockSize)
-		adviseHugePages(p.chunks[c])
+		p.chunks[c] = newChunk(n * base.BlockSize)
 	}
 	off := (int(b.id) - c*chunkBuffers) * base.BlockSize
 	b.page = Page(p.chunks[c][off : off+base.BlockSize : off+base.BlockSize])
