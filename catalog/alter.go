@@ -34,7 +34,7 @@ func (c *Catalog) AddColumn(ctx context.Context, x *mvcc.Xact, snap *mvcc.Snapsh
 	}
 	c.changes(x)
 	a := &Attribute{Name: col.Name, Num: int16(len(rel.Attrs) + 1), Type: col.Type, Typmod: col.Typmod,
-		NotNull: col.NotNull, HasDefault: col.Default != "", Default: col.Default}
+		NotNull: col.NotNull, HasDefault: col.Default != "", Default: col.Default, Collation: col.Collation}
 	if err := c.insert(x, &pgAttribute, attrRow(rel.OID, a)); err != nil {
 		return nil, err
 	}

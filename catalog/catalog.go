@@ -43,6 +43,9 @@ type Attribute struct {
 	tid        base.ItemPointer
 
 	StatTarget int32 // attstattarget: -1 = default_statistics_target (statistic.go)
+	// Collation is attcollation when the column names one (COLLATE "C");
+	// 0 takes its type's default (100 for the string types, else none).
+	Collation base.OID
 }
 
 // Column is what CreateRelation needs to know of a new column.
@@ -52,6 +55,8 @@ type Column struct {
 	Typmod  int32
 	NotNull bool
 	Default string // DEFAULT expression as SQL text, "" for none (C7)
+	// Collation is the column's COLLATE (0: the type's default).
+	Collation base.OID
 }
 
 // Catalog reads and writes the system catalog.
@@ -495,6 +500,7 @@ func (c *Catalog) loadAttrs(snap *mvcc.Snapshot, rel *Relation) error {
 			Identity:   identityOf(row[attIdentity]),
 			tid:        tid,
 			StatTarget: int32(i64(row[attStatTarget])),
+			Collation:  base.OID(i64(row[attCollation])),
 		})
 		return true, nil
 	})
@@ -551,7 +557,7 @@ func (c *Catalog) CreateRelation(x *mvcc.Xact, snap *mvcc.Snapshot, ns base.OID,
 	}
 	for i, cl := range cols {
 		a := Attribute{Name: cl.Name, Num: int16(i + 1), Type: cl.Type, Typmod: cl.Typmod, NotNull: cl.NotNull,
-			HasDefault: cl.Default != "", Default: cl.Default}
+			HasDefault: cl.Default != "", Default: cl.Default, Collation: cl.Collation}
 		if err := c.insert(x, &pgAttribute, attrRow(oid, &a)); err != nil {
 			return nil, err
 		}
@@ -685,7 +691,10 @@ func attrRow(relid base.OID, a *Attribute) []types.Datum {
 	row[attIsLocal] = true
 	row[attInhCount] = int64(0)
 	row[attCollation] = int64(0)
-	if ok && ty.Category == 'S' {
+	switch {
+	case a.Collation != 0:
+		row[attCollation] = int64(a.Collation)
+	case ok && ty.Category == 'S':
 		row[attCollation] = int64(100) // default collation
 	}
 	return row

@@ -2,12 +2,15 @@ package session
 
 import (
 	"context"
+	"strings"
 
 	"github.com/tuskdb/tusk/catalog"
+	"github.com/tuskdb/tusk/internal/base"
 	"github.com/tuskdb/tusk/internal/pgerr"
 	"github.com/tuskdb/tusk/mvcc"
 	"github.com/tuskdb/tusk/sql/analyze"
 	"github.com/tuskdb/tusk/sql/ast"
+	"github.com/tuskdb/tusk/sql/types"
 )
 
 // defineTable executes CREATE TABLE (transformCreateStmt + DefineRelation):
@@ -83,6 +86,11 @@ func (s *Session) columnDef(snap *mvcc.Snapshot, table string, cd *ast.ColumnDef
 		return catalog.Column{}, nil, err
 	}
 	c := catalog.Column{Name: cd.Name, Type: t.OID, Typmod: mod}
+	if cd.Collation != nil {
+		if c.Collation, err = columnCollation(t, cd); err != nil {
+			return c, nil, err
+		}
+	}
 	var cons []*ast.Constraint
 	sawNull, sawNotNull, sawDefault := false, false, false
 	for _, con := range cd.Constraints {
@@ -162,4 +170,29 @@ func (s *Session) recordTableDefaults(snap *mvcc.Snapshot, rel *catalog.Relation
 		}
 	}
 	return snap, rel, nil
+}
+
+// columnCollation resolves a column's COLLATE: the collations pg_collation
+// has (default, C, POSIX), for a type that has collations (the string
+// types), as DefineRelation's GetColumnDefCollation checks.
+func columnCollation(t *types.T, cd *ast.ColumnDef) (base.OID, error) {
+	name := cd.Collation[len(cd.Collation)-1]
+	if len(cd.Collation) > 1 && cd.Collation[0] != "pg_catalog" {
+		return 0, pgerr.New(pgerr.UndefinedObject, "collation %q for encoding \"UTF8\" does not exist", strings.Join(cd.Collation, "."))
+	}
+	var oid base.OID
+	switch name {
+	case "default":
+		oid = 100
+	case "C":
+		oid = 950
+	case "POSIX":
+		oid = 951
+	default:
+		return 0, pgerr.New(pgerr.UndefinedObject, "collation %q for encoding \"UTF8\" does not exist", name)
+	}
+	if t.Category != 'S' {
+		return 0, pgerr.New(pgerr.DatatypeMismatch, "collations are not supported by type %s", t)
+	}
+	return oid, nil
 }
