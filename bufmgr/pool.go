@@ -302,21 +302,23 @@ func (p *Pool) TotalStats() Stats { return p.total.snapshot() }
 // pin being taken under the header lock.
 func pin(b *Buffer) {
 	b.hdr.Lock()
+	b.pinLocked()
+	b.hdr.Unlock()
+}
+
+// pinLocked adds a pin and bumps the usage count; the caller holds hdr.
+func (b *Buffer) pinLocked() {
 	b.refcount++
 	if b.usage < MaxUsageCount { // B5
 		b.usage++
 	}
-	b.hdr.Unlock()
 }
 
 // pinValid is pin that also reports whether the page is valid (the hit
 // path of BufferAlloc: one header lock instead of two).
 func pinValid(b *Buffer) bool {
 	b.hdr.Lock()
-	b.refcount++
-	if b.usage < MaxUsageCount { // B5
-		b.usage++
-	}
+	b.pinLocked()
 	valid := b.flags&bmValid != 0
 	b.hdr.Unlock()
 	return valid
@@ -623,18 +625,30 @@ func (p *Pool) ReadRecentBuffer(tag base.BufferTag, id int32, u *Usage) (*Buffer
 		b.hdr.Unlock()
 		return nil, false
 	}
-	b.refcount++
-	if b.usage < MaxUsageCount { // B5
-		b.usage++
-	}
+	b.pinLocked()
 	b.hdr.Unlock()
+	p.countHit(b, u.access(tag))
+	return b, true
+}
+
+// access applies u's same-page rule to an access of tag: u, or nil when
+// tag is the page u counted last (not a new access).
+func (u *Usage) access(tag base.BufferTag) *Usage {
+	if u == nil || u.hasLast && u.last == tag {
+		return nil
+	}
+	u.last, u.hasLast = tag, true
+	return u
+}
+
+// countHit counts a buffer hit on b's page: its relation's, the pool's
+// and u's (nil: not counted there).
+func (p *Pool) countHit(b *Buffer, u *Usage) {
 	b.stats.hits.Add(1)
 	p.total.hits.Add(1)
-	if u != nil && !(u.hasLast && u.last == tag) {
-		u.last, u.hasLast = tag, true
+	if u != nil {
 		u.Hit++
 	}
-	return b, true
 }
 
 // ReadBufferUsage is ReadBuffer counting the access into u (nil: not
@@ -644,18 +658,11 @@ func (p *Pool) ReadBufferUsage(tag base.BufferTag, u *Usage) (*Buffer, error) {
 }
 
 func (p *Pool) readBufferUsage(tag base.BufferTag, mode readMode, u *Usage) (*Buffer, error) {
-	if u != nil {
-		if u.hasLast && u.last == tag {
-			u = nil // the same page again: not a new access
-		} else {
-			u.last, u.hasLast = tag, true
-		}
-	}
+	u = u.access(tag)
 	b, needIO, err := p.bufferAlloc(tag)
 	if err != nil {
 		return nil, err
 	}
-	st := b.stats
 	if !needIO {
 		if mode == readExtend {
 			b.content.RLock()
@@ -667,11 +674,7 @@ func (p *Pool) readBufferUsage(tag base.BufferTag, mode readMode, u *Usage) (*Bu
 					tag.Block, p.smgr.Path(tag.Node, tag.Fork))
 			}
 		}
-		st.hits.Add(1)
-		p.total.hits.Add(1)
-		if u != nil {
-			u.Hit++
-		}
+		p.countHit(b, u)
 		return b, nil
 	}
 	p.allocs.Add(1)
@@ -690,7 +693,7 @@ func (p *Pool) readBufferUsage(tag base.BufferTag, mode readMode, u *Usage) (*Bu
 			unpin(b)
 			return nil, err
 		}
-		st.reads.Add(1)
+		b.stats.reads.Add(1)
 		p.total.reads.Add(1)
 		if u != nil {
 			u.Read++

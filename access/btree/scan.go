@@ -1,7 +1,6 @@
 package btree
 
 import (
-	"github.com/tuskdb/tusk/access/tuple"
 	"github.com/tuskdb/tusk/bufmgr"
 	"github.com/tuskdb/tusk/internal/base"
 	"github.com/tuskdb/tusk/internal/pgerr"
@@ -320,8 +319,10 @@ func (s *Scan) keep(t *itup) error {
 		raw = append([]byte(nil), t.payload...)
 		vals = make([][]byte, ix.natts)
 	}
-	if err := tuple.DeformInto(raw, vals); err != nil {
-		return ix.corrupt("index tuple payload is invalid: %v", err)
+	c := *t
+	c.payload = raw
+	if err := c.vals(vals); err != nil {
+		return ix.wrapCorrupt(err)
 	}
 	s.batch = append(s.batch, Entry{Vals: vals, TID: t.tid()})
 	return nil

@@ -742,8 +742,7 @@ type indexScan struct {
 	started bool
 	raw     [][]byte    // decodeColsInto's scratch
 	dec     scanDecoder // rows of the unprojected path, from slabs (X31)
-	decSet  bool
-	tup     heap.Tuple // the tuple fetched last: its payload array is reused
+	tup     heap.Tuple  // the tuple fetched last: its payload array is reused
 	// proj, when set, are the columns a Projection of plain columns over
 	// this scan outputs (buildProjectedIndexScan): only they are decoded,
 	// straight into the output row.
@@ -773,6 +772,7 @@ func (s *indexScan) init(ec *Context, p *plan.IndexScan) error {
 		return err
 	}
 	s.cur, s.raw, s.stats = &s.curv, s.rawBuf[:0], ec.statsFor(p)
+	ec.newScanDecoder(&s.dec, p, p.Cols, p.EmitCTID)
 	s.tup.Payload = s.payBuf[:0]
 	return nil
 }
@@ -810,10 +810,6 @@ func (s *indexScan) Next() (*Row, error) {
 				return nil, err
 			}
 			return row, nil
-		}
-		if !s.decSet {
-			s.decSet = true
-			s.ec.newScanDecoder(&s.dec, s.p, s.p.Cols, s.p.EmitCTID)
 		}
 		row, err := s.dec.decode(t.Payload)
 		if err != nil {

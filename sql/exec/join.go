@@ -516,32 +516,26 @@ func hasNull(ds []types.Datum) bool {
 
 func (j *hashJoin) batchOf(h uint64) int { return int(rehash(h, 0) & uint64(j.nbatch-1)) }
 
-// innerKeys evaluates InnerKeys and their hash.
+// keys evaluates the inner (or, with outer, the outer) join keys of r and
+// their hash.
 func (j *hashJoin) keys(r *Row, outer bool) ([]types.Datum, uint64, error) {
-	var (
-		ks  []types.Datum
-		err error
-	)
-	ts := j.innerT
+	es, ts := j.p.InnerKeys, j.innerT
+	var ks []types.Datum
 	if outer {
 		// An outer row's keys are used until the next outer row is read:
 		// one buffer serves them all.
-		ts = j.outerT
-		if cap(j.okBuf) < len(j.p.OuterKeys) {
-			j.okBuf = make([]types.Datum, len(j.p.OuterKeys))
+		es, ts = j.p.OuterKeys, j.outerT
+		if cap(j.okBuf) < len(es) {
+			j.okBuf = make([]types.Datum, len(es))
 		}
-		ks = j.okBuf[:len(j.p.OuterKeys)]
-		for i, e := range j.p.OuterKeys {
-			if ks[i], err = j.ec.Eval(e, r.Vals); err != nil {
-				return nil, 0, err
-			}
-		}
+		ks = j.okBuf[:len(es)]
 	} else {
-		ks = j.keySlab.takeVals(len(j.p.InnerKeys))
-		for i, e := range j.p.InnerKeys {
-			if ks[i], err = j.ec.Eval(e, r.Vals); err != nil {
-				return nil, 0, err
-			}
+		ks = j.keySlab.takeVals(len(es)) // kept in the table (X31)
+	}
+	for i, e := range es {
+		var err error
+		if ks[i], err = j.ec.Eval(e, r.Vals); err != nil {
+			return nil, 0, err
 		}
 	}
 	if hasNull(ks) {

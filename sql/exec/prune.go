@@ -217,25 +217,13 @@ func (w *needWalker) node(n plan.Node, out colSet) {
 	switch p := n.(type) {
 	case nil:
 	case *plan.SeqScan:
-		s := newSet(len(p.Cols), out, 0)
-		if !s.add(p.Qual) {
-			s = nil
-		}
-		w.record(p, s)
+		w.scan(p, len(p.Cols), out, p.Qual)
 	case *plan.BitmapHeapScan:
-		s := newSet(len(p.Cols), out, 0)
-		if !s.add(p.Qual) || !s.add(p.RecheckQual) {
-			s = nil
-		}
-		w.record(p, s)
+		w.scan(p, len(p.Cols), out, p.Qual, p.RecheckQual)
 	case *plan.IndexScan:
 		// The index conditions are evaluated on the index entries, not on
 		// the decoded heap row: only the filter and the nodes above read it.
-		s := newSet(len(p.Cols), out, 0)
-		if !s.add(p.Qual) {
-			s = nil
-		}
-		w.record(p, s)
+		w.scan(p, len(p.Cols), out, p.Qual)
 	case *plan.Projection:
 		s := emptySet(width(p.Child))
 		for _, t := range p.Targets {
@@ -252,17 +240,9 @@ func (w *needWalker) node(n plan.Node, out colSet) {
 		}
 		w.node(p.Child, s)
 	case *plan.Sort:
-		s := newSet(width(p.Child), out, 0)
-		if !s.addSortKeys(p.Keys) {
-			s = nil
-		}
-		w.node(p.Child, s)
+		w.sorted(p.Child, p.Keys, out)
 	case *plan.Limit:
-		s := newSet(width(p.Child), out, 0)
-		if !s.addSortKeys(p.Keys) {
-			s = nil
-		}
-		w.node(p.Child, s)
+		w.sorted(p.Child, p.Keys, out)
 	case *plan.Materialize:
 		w.node(p.Child, newSet(width(p.Child), out, 0))
 	case *plan.Memoize:
@@ -290,6 +270,37 @@ func (w *needWalker) node(n plan.Node, out colSet) {
 			w.node(c, nil)
 		}
 	}
+}
+
+// scanWidth is the width of a scan's rows: its columns and the ctid.
+func scanWidth(cols []analyze.Column, emitCTID bool) int {
+	if emitCTID {
+		return len(cols) + 1
+	}
+	return len(cols)
+}
+
+// scan records what is read of a scan of ncols columns: out and what its
+// conditions read.
+func (w *needWalker) scan(n plan.Node, ncols int, out colSet, conds ...analyze.Expr) {
+	s := newSet(ncols, out, 0)
+	for _, c := range conds {
+		if !s.add(c) {
+			s = nil
+			break
+		}
+	}
+	w.record(n, s)
+}
+
+// sorted walks the child of a node that passes its rows through ordered
+// by keys (Sort, Limit).
+func (w *needWalker) sorted(child plan.Node, keys []*analyze.SortKey, out colSet) {
+	s := newSet(width(child), out, 0)
+	if !s.addSortKeys(keys) {
+		s = nil
+	}
+	w.node(child, s)
 }
 
 // join walks the inputs of a join (X15: output outer ++ inner, or outer
@@ -333,32 +344,15 @@ func (w *needWalker) join(kind plan.JoinKind, outer, inner plan.Node, ow, iw int
 func width(n plan.Node) int {
 	switch p := n.(type) {
 	case *plan.SeqScan:
-		if p.EmitCTID {
-			return len(p.Cols) + 1
-		}
-		return len(p.Cols)
+		return scanWidth(p.Cols, p.EmitCTID)
 	case *plan.BitmapHeapScan:
-		if p.EmitCTID {
-			return len(p.Cols) + 1
-		}
-		return len(p.Cols)
+		return scanWidth(p.Cols, p.EmitCTID)
 	case *plan.IndexScan:
-		if p.EmitCTID {
-			return len(p.Cols) + 1
-		}
-		return len(p.Cols)
+		return scanWidth(p.Cols, p.EmitCTID)
 	case *plan.Projection:
 		return len(p.Targets)
-	case *plan.Filter:
-		return width(p.Child)
-	case *plan.Sort:
-		return width(p.Child)
-	case *plan.Limit:
-		return width(p.Child)
-	case *plan.Materialize:
-		return width(p.Child)
-	case *plan.Memoize:
-		return width(p.Child)
+	case *plan.Filter, *plan.Sort, *plan.Limit, *plan.Materialize, *plan.Memoize:
+		return width(n.Children()[0]) // rows pass through unchanged
 	case *plan.Agg:
 		return len(p.GroupKeys) + len(p.Aggs)
 	case *plan.HashJoin:

@@ -80,14 +80,20 @@ type rowSlab struct {
 	size int // rows in the last slab
 }
 
+// grow says how many rows of n values the next slab holds: twice the
+// last, within minSlabRows..maxSlabRows and maxSlabVals.
+func (s *rowSlab) grow(n int) int {
+	s.size = min(max(s.size*2, minSlabRows), maxSlabRows)
+	if n > 0 && n*s.size > maxSlabVals {
+		return max(1, maxSlabVals/n)
+	}
+	return s.size
+}
+
 // take returns a new Row with n zero values.
 func (s *rowSlab) take(n int) *Row {
 	if len(s.rows) == 0 || len(s.vals) < n {
-		s.size = min(max(s.size*2, minSlabRows), maxSlabRows)
-		k := s.size
-		if n > 0 && n*k > maxSlabVals {
-			k = max(1, maxSlabVals/n)
-		}
+		k := s.grow(n)
 		s.rows = make([]Row, k)
 		s.vals = make([]types.Datum, k*n)
 	}
@@ -101,12 +107,7 @@ func (s *rowSlab) take(n int) *Row {
 // takeVals returns n zero values (a row's Vals without a Row).
 func (s *rowSlab) takeVals(n int) []types.Datum {
 	if len(s.vals) < n {
-		s.size = min(max(s.size*2, minSlabRows), maxSlabRows)
-		k := s.size
-		if n > 0 && n*k > maxSlabVals {
-			k = max(1, maxSlabVals/n)
-		}
-		s.vals = make([]types.Datum, k*n)
+		s.vals = make([]types.Datum, s.grow(n)*n)
 	}
 	v := s.vals[:n:n]
 	s.vals = s.vals[n:]
@@ -132,10 +133,7 @@ type scanDecoder struct {
 
 func (ec *Context) newScanDecoder(d *scanDecoder, n plan.Node, cols []analyze.Column, emitCTID bool) {
 	d.cols = cols
-	d.width = len(cols)
-	if emitCTID {
-		d.width++
-	}
+	d.width = scanWidth(cols, emitCTID)
 	d.arena = ec.arena()
 	d.need = ec.neededCols(n)
 }
